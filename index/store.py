@@ -1,0 +1,156 @@
+"""The index on disk: a folder with a manifest, published atomically, loaded read-only.
+
+Layout of an index folder::
+
+    manifest.json   format, model, dimensions, knowledge hash, fusion weight, file checksums
+    docs.json       documents, chunks and retrieval units
+    vectors.npy     unit embeddings (float32, normalised)
+    dense.faiss     the FAISS index over vectors.npy
+    bm25/           the BM25 sparse matrices (bm25s)
+
+A build writes a sibling temporary folder and renames it into place, so a crash or a
+failed build never leaves a half-written index where a good one was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index.retriever import DocMeta, Retriever
+from index.sparse import SparseIndex
+from index.types import Chunk, Document
+from index.vectors import VectorIndex
+
+FORMAT_VERSION = 1
+
+
+class IndexStoreError(RuntimeError):
+    """The index folder is missing, stale or corrupt."""
+
+
+def knowledge_hash(documents: Sequence[Document], model: str, params: dict[str, Any]) -> str:
+    """A digest of everything the index is built from: documents, model name and build parameters."""
+    h = hashlib.sha256()
+    h.update(json.dumps({"format": FORMAT_VERSION, "model": model, "params": params}, sort_keys=True).encode())
+    for d in documents:
+        h.update(json.dumps(asdict(d), sort_keys=True, ensure_ascii=False).encode())
+    return h.hexdigest()
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def save(retriever: Retriever, folder: Path, manifest: dict[str, Any]) -> Path:
+    """Write ``retriever`` to ``folder`` atomically and return the folder.
+
+    The files go to a temporary sibling folder first; only a complete, checksummed folder
+    is renamed into place. A previous index at ``folder`` is replaced only then.
+    """
+    folder = Path(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.building-", dir=folder.parent))
+    try:
+        docs = {
+            "docs": [asdict(d) for d in retriever.docs],
+            "chunks": [asdict(c) for c in retriever.chunks],
+            "unit_doc": retriever.unit_doc.tolist(),
+            "unit_chunk": retriever.unit_chunk.tolist(),
+        }
+        (tmp / "docs.json").write_text(json.dumps(docs, ensure_ascii=False), encoding="utf-8")
+        np.save(tmp / "vectors.npy", retriever.vectors)
+        retriever.dense.save(tmp / "dense.faiss")
+        retriever.sparse.save(tmp / "bm25")
+        files = sorted(p for p in tmp.rglob("*") if p.is_file())
+        manifest = {
+            **manifest,
+            "format": FORMAT_VERSION,
+            "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "documents": len(retriever.docs),
+            "chunks": len(retriever.chunks),
+            "units": len(retriever.unit_doc),
+            "dimensions": int(retriever.vectors.shape[1]),
+            "dense_kind": retriever.dense.kind,
+            "fusion_weight": retriever.weight,
+            "checksums": {str(p.relative_to(tmp)): _sha256(p) for p in files},
+        }
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        _publish(tmp, folder)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return folder
+
+
+def _publish(tmp: Path, folder: Path) -> None:
+    """Rename ``tmp`` to ``folder``; an existing folder is moved aside first, then removed."""
+    old = None
+    if folder.exists():
+        old = folder.with_name(f".{folder.name}.old-{os.getpid()}-{time.time_ns()}")
+        os.rename(folder, old)
+    try:
+        os.rename(tmp, folder)
+    except OSError:
+        if old is not None:
+            os.rename(old, folder)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def read_manifest(folder: Path) -> dict[str, Any] | None:
+    """The manifest of the index at ``folder``, or None when there is none or it is unreadable."""
+    try:
+        data = json.loads((Path(folder) / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def load(folder: Path, verify: bool = True) -> tuple[Retriever, dict[str, Any]]:
+    """Load the index at ``folder``.
+
+    Raises:
+        IndexStoreError: when the folder has no manifest, a file is missing, or a checksum differs.
+    """
+    folder = Path(folder)
+    manifest = read_manifest(folder)
+    if manifest is None:
+        raise IndexStoreError(f"{folder}: no index here (manifest.json missing or unreadable)")
+    if manifest.get("format") != FORMAT_VERSION:
+        raise IndexStoreError(f"{folder}: index format {manifest.get('format')!r}, expected {FORMAT_VERSION}")
+    if verify:
+        for name, digest in manifest["checksums"].items():
+            path = folder / name
+            if not path.exists():
+                raise IndexStoreError(f"{folder}: {name} is missing")
+            if _sha256(path) != digest:
+                raise IndexStoreError(f"{folder}: {name} does not match its checksum; rebuild the index")
+    data = json.loads((folder / "docs.json").read_text(encoding="utf-8"))
+    vectors = np.load(folder / "vectors.npy")
+    retriever = Retriever(
+        docs=[DocMeta(**d) for d in data["docs"]],
+        chunks=[Chunk(**c) for c in data["chunks"]],
+        unit_doc=np.asarray(data["unit_doc"], dtype=np.int32),
+        unit_chunk=np.asarray(data["unit_chunk"], dtype=np.int32),
+        vectors=vectors,
+        dense=VectorIndex.load(folder / "dense.faiss", manifest["dense_kind"]),
+        sparse=SparseIndex.load(folder / "bm25"),
+        weight=float(manifest["fusion_weight"]),
+    )
+    return retriever, manifest
