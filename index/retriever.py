@@ -44,6 +44,7 @@ class Retriever:
         dense: VectorIndex,
         sparse: SparseIndex,
         weight: float = 0.3,
+        centroid_weight: float = 0.0,
     ) -> None:
         if not len(unit_doc) == len(unit_chunk) == len(vectors) == len(dense):
             raise ValueError("units, vectors and the dense index disagree in length")
@@ -55,11 +56,21 @@ class Retriever:
         self.dense = dense
         self.sparse = sparse
         self.weight = weight
+        self.centroid_weight = centroid_weight
+        self.centroids = self._key_centroids()
         self._doc_row = {d.id: i for i, d in enumerate(docs)}
         self._chunks_of: list[list[int]] = [[] for _ in docs]
         for c, chunk in enumerate(chunks):
             self._chunks_of[self._doc_row[chunk.doc_id]].append(c)
         self._chunk_unit = {int(c): u for u, c in enumerate(unit_chunk) if c != KEY}
+
+    def _key_centroids(self) -> np.ndarray:
+        """Unit-length mean of each document's key vectors (title and alternative questions)."""
+        sums = np.zeros((len(self.docs), self.vectors.shape[1]), dtype=np.float32)
+        is_key = self.unit_chunk == KEY
+        np.add.at(sums, self.unit_doc[is_key], self.vectors[is_key])
+        norms = np.linalg.norm(sums, axis=1, keepdims=True)
+        return sums / np.maximum(norms, 1e-12)
 
     @classmethod
     def build(
@@ -67,6 +78,7 @@ class Retriever:
         documents: Sequence[Document],
         embedder: Embedder,
         weight: float = 0.3,
+        centroid_weight: float = 0.0,
         max_words: int = 180,
         ann_threshold: int = 50_000,
         progress: Callable[[int, int], None] | None = None,
@@ -119,6 +131,7 @@ class Retriever:
             VectorIndex.build(vectors, ann_threshold),
             SparseIndex.build(sparse_texts),
             weight,
+            centroid_weight,
         )
 
     def __len__(self) -> int:
@@ -135,6 +148,10 @@ class Retriever:
             out[q].fill(floor)
             np.maximum.at(out[q], self.unit_doc[rows[q][valid]], scores[q][valid])
         return out
+
+    def centroid_scores(self, queries: np.ndarray) -> np.ndarray:
+        """Cosine of each query to each document's key centroid."""
+        return np.atleast_2d(queries).astype(np.float32) @ self.centroids.T
 
     def sparse_scores(self, queries: Sequence[str]) -> np.ndarray:
         """Raw BM25 scores per document for a batch of query texts."""
@@ -153,8 +170,12 @@ class Retriever:
             raise ValueError(f"k must be greater than 0. Currently, the k is {k}")
         w = self.weight if weight is None else weight
         dense = self.dense_scores(vector)[0]
+        if self.centroid_weight:
+            dense_all = dense + self.centroid_weight * self.centroid_scores(vector)[0]
+        else:
+            dense_all = dense
         sparse = self.sparse.scores(query)
-        fused = fuse(dense, sparse, w)
+        fused = fuse(dense_all, sparse, w)
         top = np.argsort(-fused)[:k]
         top_sparse = float(sparse.max()) or 1.0
         q_stems = set(stems(query))

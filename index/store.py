@@ -87,6 +87,7 @@ def save(retriever: Retriever, folder: Path, manifest: dict[str, Any]) -> Path:
             "dimensions": int(retriever.vectors.shape[1]),
             "dense_kind": retriever.dense.kind,
             "fusion_weight": retriever.weight,
+            "centroid_weight": retriever.centroid_weight,
             "checksums": {str(p.relative_to(tmp)): _sha256(p) for p in files},
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
@@ -152,5 +153,6 @@ def load(folder: Path, verify: bool = True) -> tuple[Retriever, dict[str, Any]]:
         dense=VectorIndex.load(folder / "dense.faiss", manifest["dense_kind"]),
         sparse=SparseIndex.load(folder / "bm25"),
         weight=float(manifest["fusion_weight"]),
+        centroid_weight=float(manifest.get("centroid_weight", 0.0)),
     )
     return retriever, manifest

@@ -1,0 +1,114 @@
+"""The one entry point every front end calls: ``Assistant.reply(conversation_id, text)``."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+
+from bot.config import Settings, load_settings
+from bot.errors import InputError
+from bot.handlers import Context, get_handler
+from bot.indexing import ensure_index
+from bot.routing import decide
+from bot.types import Reply
+from index.embedder import Embedder, make_embedder
+from index.retriever import Retriever
+from index.types import Hit
+
+
+class Assistant:
+    """Guards input, encodes it once, retrieves, routes and hands over to the route's handler.
+
+    The constructor is cheap; ``warm_up()`` loads the model and the index (building the index
+    when the knowledge changed). ``reply`` warms up on first use.
+    """
+
+    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None) -> None:
+        self.settings = settings or load_settings()
+        self.embedder = embedder or make_embedder(
+            self.settings.embedder, self.settings.model_cache_dir, self.settings.threads
+        )
+        self._retriever: Retriever | None = None
+        self._lock = threading.Lock()
+
+    def warm_up(self, progress: bool = True) -> None:
+        """Load the encoder and the index; safe to call more than once."""
+        with self._lock:
+            if self._retriever is None:
+                self.embedder.warm_up()
+                self._retriever = ensure_index(self.settings, self.embedder, progress=progress)
+
+    @property
+    def retriever(self) -> Retriever:
+        if self._retriever is None:
+            self.warm_up()
+        assert self._retriever is not None
+        return self._retriever
+
+    def check(self, text: str) -> str:
+        """The message stripped, or ``InputError`` when it is empty or too long."""
+        if not isinstance(text, str):
+            raise InputError(f"a message must be text, got {type(text).__name__}")
+        clean = text.strip()
+        if not clean:
+            raise InputError("the message is empty")
+        limit = self.settings.max_message_chars
+        if len(clean) > limit:
+            raise InputError(f"the message has {len(clean)} characters; the limit is {limit}")
+        return clean
+
+    def document(self, doc_id: str) -> tuple[str, str] | None:
+        """The title and Markdown text of a knowledge-base document, or None if there is none."""
+        r = self.retriever
+        meta = next((d for d in r.docs if d.id == doc_id), None)
+        if meta is None:
+            return None
+        parts: list[str] = []
+        last_heading = None
+        for chunk in r.chunks_of(doc_id):
+            if chunk.heading and chunk.heading != last_heading:
+                parts.append(f"## {chunk.heading}")
+            last_heading = chunk.heading
+            parts.append(chunk.text)
+        return meta.title, "\n\n".join(parts)
+
+    def record_feedback(self, conversation_id: str, message: str, helpful: bool) -> None:
+        """Keep a thumbs up or down on a reply (appended to ``<data_dir>/feedback.jsonl``)."""
+        path = self.settings.data_dir / "feedback.jsonl"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        row = {"time": time.time(), "conversation_id": conversation_id, "message": message[:500], "helpful": helpful}
+        with self._lock, path.open("a", encoding="utf-8") as f:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+    def search(self, text: str, k: int = 5) -> list[Hit]:
+        """The ``k`` best knowledge-base documents for ``text``."""
+        clean = self.check(text)
+        vector = self.embedder.encode([clean])[0]
+        return self.retriever.search(clean, vector, k=k)
+
+    def reply(self, conversation_id: str | None, text: str) -> Reply:
+        """The assistant's reply to one customer message.
+
+        Args:
+            conversation_id: the conversation this message belongs to; a new id when None.
+            text: the customer's message.
+
+        Raises:
+            InputError: when the message is empty or longer than ``max_message_chars``.
+        """
+        clean = self.check(text)
+        conversation_id = conversation_id or uuid.uuid4().hex
+        vector = self.embedder.encode([clean])[0]
+        hits = self.retriever.search(clean, vector, k=5)
+        decision = decide(clean, hits, self.settings)
+        ctx = Context(
+            conversation_id=conversation_id,
+            text=clean,
+            hits=tuple(hits),
+            settings=self.settings,
+            intent=decision.intent,
+            confidence=decision.confidence,
+        )
+        return get_handler(decision.route)(ctx)

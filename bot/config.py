@@ -1,0 +1,72 @@
+"""Settings: defaults in code, overridden by ``SUPPORTBOT_*`` environment variables or ``.env``.
+
+Thresholds live here, not in handlers. The shipped values of ``answer_threshold`` and
+``fusion_weight`` were chosen by ``supportbot tune`` on the train split of the shipped
+evaluation set (see benchmarks/README.md); rerun it after large knowledge changes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.errors import ConfigError
+from knowledge import PACKAGE_DIR
+
+
+class Settings(BaseSettings):
+    """Every tunable of supportbot, validated at start-up."""
+
+    model_config = SettingsConfigDict(env_prefix="SUPPORTBOT_", env_file=".env", extra="ignore")
+
+    knowledge_dir: Path = Field(default=PACKAGE_DIR, description="knowledge folder or FAQ file")
+    data_dir: Path = Field(default=Path("var"), description="index, model cache and database live here")
+    index_dir: Path | None = Field(default=None, description="the index folder; <data_dir>/index when unset")
+    embedder: Literal["onnx", "torch", "fake"] = "onnx"
+    threads: int = Field(default=2, ge=1, le=64)
+
+    fusion_weight: float = Field(default=0.3, ge=0.0, description="BM25 weight in the fused score")
+    centroid_weight: float = Field(default=0.0, ge=0.0, description="weight of the key-centroid cosine")
+    answer_threshold: float = Field(default=0.45, description="fused score below which the bot falls back")
+    clarify_margin: float = Field(default=0.0, ge=0.0, description="top-two score gap that asks to clarify")
+    chunk_words: int = Field(default=180, ge=20, le=2000)
+    ann_threshold: int = Field(default=50_000, ge=1, description="units from which FAISS HNSW is used")
+    max_sources: int = Field(default=3, ge=1, le=3)
+    max_message_chars: int = Field(default=2000, ge=10)
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+
+    @field_validator("knowledge_dir")
+    @classmethod
+    def _exists(cls, value: Path) -> Path:
+        if not value.exists():
+            raise ValueError(f"no knowledge at {value}")
+        return value
+
+    @property
+    def resolved_index_dir(self) -> Path:
+        return self.index_dir or self.data_dir / "index"
+
+    @property
+    def model_cache_dir(self) -> Path:
+        return self.data_dir / "models"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment and ``.env``, with ``overrides`` on top.
+
+    Raises:
+        ConfigError: naming the setting and the bad value.
+    """
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as e:
+        first = e.errors()[0]
+        name = ".".join(str(p) for p in first["loc"]) or "settings"
+        raise ConfigError(
+            f"setting SUPPORTBOT_{name.upper()}={first.get('input')!r}: {first['msg']}"
+        ) from e

@@ -1,0 +1,5 @@
+"""Route handlers, chosen by name from a registry."""
+
+from bot.handlers.base import HANDLERS, Context, Handler, get_handler
+
+__all__ = ["HANDLERS", "Context", "Handler", "get_handler"]

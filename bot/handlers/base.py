@@ -1,0 +1,52 @@
+"""The handler interface and registry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bot.config import Settings
+from bot.types import Reply, Route
+from index.types import Hit
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a handler may use to write its reply."""
+
+    conversation_id: str
+    text: str
+    hits: tuple[Hit, ...]
+    settings: Settings
+    intent: str | None = None
+    confidence: float = 0.0
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+Handler = Callable[[Context], Reply]
+HANDLERS: dict[Route, Handler] = {}
+
+
+def register(route: Route) -> Callable[[Handler], Handler]:
+    """Register ``fn`` as the handler of ``route``."""
+
+    def wrap(fn: Handler) -> Handler:
+        HANDLERS[route] = fn
+        return fn
+
+    return wrap
+
+
+def get_handler(route: Route | str) -> Handler:
+    """The handler registered for ``route``.
+
+    Raises:
+        KeyError: naming the known routes, when none is registered.
+    """
+    from bot.handlers import answer, fallback, smalltalk  # noqa: F401  (registers the handlers)
+
+    key = Route(route)
+    if key not in HANDLERS:
+        known = ", ".join(sorted(r.value for r in HANDLERS))
+        raise KeyError(f"no handler for route {key.value!r}; known: {known}. Register one with @register")
+    return HANDLERS[key]

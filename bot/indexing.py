@@ -1,0 +1,94 @@
+"""Glue between the knowledge files and the index: build when the knowledge changed, else load."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from bot.config import Settings
+from bot.errors import IndexError_
+from index import store
+from index.embedder import Embedder
+from index.retriever import Retriever
+from index.types import Document
+from knowledge import load_documents
+
+
+def build_params(settings: Settings) -> dict[str, Any]:
+    return {"chunk_words": settings.chunk_words, "ann_threshold": settings.ann_threshold}
+
+
+def build(
+    documents: Sequence[Document],
+    embedder: Embedder,
+    out: Path,
+    settings: Settings,
+    source: str,
+    weight: float | None = None,
+    progress: bool = True,
+) -> Retriever:
+    """Build an index over ``documents`` and publish it atomically at ``out``, with a progress bar."""
+    bar = tqdm(total=0, desc="embedding", unit="text", disable=not progress, file=sys.stderr)
+
+    def report(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    embedder.warm_up()
+    retriever = Retriever.build(
+        documents,
+        embedder,
+        weight=settings.fusion_weight if weight is None else weight,
+        centroid_weight=settings.centroid_weight,
+        max_words=settings.chunk_words,
+        ann_threshold=settings.ann_threshold,
+        progress=report,
+    )
+    bar.close()
+    manifest = {
+        "model": embedder.name,
+        "source": source,
+        "knowledge_hash": store.knowledge_hash(documents, embedder.name, build_params(settings)),
+        "params": build_params(settings),
+        "tuned": weight is not None,
+    }
+    store.save(retriever, out, manifest)
+    return retriever
+
+
+def ensure_index(settings: Settings, embedder: Embedder, progress: bool = True) -> Retriever:
+    """The index of ``settings.knowledge_dir``: loaded when current, rebuilt when the knowledge changed."""
+    documents = load_documents(settings.knowledge_dir)
+    folder = settings.resolved_index_dir
+    digest = store.knowledge_hash(documents, embedder.name, build_params(settings))
+    manifest = store.read_manifest(folder)
+    if manifest is not None and manifest.get("knowledge_hash") == digest:
+        try:
+            retriever, manifest = store.load(folder)
+        except store.IndexStoreError as e:
+            print(f"supportbot: {e}; rebuilding", file=sys.stderr)
+        else:
+            if not manifest.get("tuned"):
+                retriever.weight, retriever.centroid_weight = settings.fusion_weight, settings.centroid_weight
+            return retriever
+    if progress:
+        print(f"supportbot: building the index of {settings.knowledge_dir} in {folder}", file=sys.stderr)
+    return build(documents, embedder, folder, settings, source=str(settings.knowledge_dir), progress=progress)
+
+
+def load_index(folder: Path, settings: Settings, expected_model: str | None = None) -> Retriever:
+    """Load a prebuilt index folder (for ``search --index``)."""
+    try:
+        retriever, manifest = store.load(folder)
+    except store.IndexStoreError as e:
+        raise IndexError_(str(e)) from e
+    if expected_model and manifest.get("model") != expected_model:
+        raise IndexError_(f"{folder}: built with {manifest.get('model')!r}, but the embedder is {expected_model!r}")
+    if not manifest.get("tuned"):
+        retriever.weight, retriever.centroid_weight = settings.fusion_weight, settings.centroid_weight
+    return retriever

@@ -1,0 +1,66 @@
+"""Measuring and tuning a retriever on labelled queries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.fusion import fuse, reciprocal_rank, tune_weights
+from index.retriever import Retriever
+
+
+@dataclass(frozen=True)
+class RetrievalScores:
+    """Recall at 1 and 5 and MRR at 10 over a query set, with the query count."""
+
+    r1: float
+    r5: float
+    mrr10: float
+    n: int
+
+    def as_dict(self) -> dict[str, float]:
+        return {"R@1": round(self.r1, 4), "R@5": round(self.r5, 4), "MRR@10": round(self.mrr10, 4), "n": self.n}
+
+
+@dataclass(frozen=True)
+class ScoreMatrices:
+    """Per-query, per-document scores of each signal, computed once for a query set."""
+
+    dense: np.ndarray
+    centroid: np.ndarray
+    sparse: np.ndarray
+    relevant: list[set[int]]
+
+    def fused(self, weight: float, centroid_weight: float) -> np.ndarray:
+        return fuse(self.dense + centroid_weight * self.centroid, self.sparse, weight)
+
+
+def score_matrices(
+    retriever: Retriever, vectors: np.ndarray, texts: Sequence[str], relevant_ids: Sequence[Sequence[str]]
+) -> ScoreMatrices:
+    """Score every document for every query with each signal (for tuning and evaluation)."""
+    row = {d.id: i for i, d in enumerate(retriever.docs)}
+    relevant = [{row[i] for i in ids if i in row} for ids in relevant_ids]
+    return ScoreMatrices(
+        dense=retriever.dense_scores(vectors, depth=len(retriever.dense)),
+        centroid=retriever.centroid_scores(vectors),
+        sparse=retriever.sparse_scores(texts),
+        relevant=relevant,
+    )
+
+
+def retrieval_scores(scores: np.ndarray, relevant: Sequence[set[int]]) -> RetrievalScores:
+    """R@1, R@5 and MRR@10 of a score matrix against the relevant rows."""
+    rr = reciprocal_rank(scores, relevant, cutoff=10)
+    top5 = np.argsort(-scores, axis=1)[:, :5]
+    r5 = np.mean([bool(set(map(int, top5[i])) & rel) for i, rel in enumerate(relevant)])
+    return RetrievalScores(float((rr == 1.0).mean()), float(r5), float(rr.mean()), len(relevant))
+
+
+def tune(retriever: Retriever, matrices: ScoreMatrices) -> dict[str, float]:
+    """Set the retriever's fusion weights to the best on ``matrices``; return them with the objective."""
+    (w, a), results = tune_weights(matrices.dense, matrices.centroid, matrices.sparse, matrices.relevant)
+    retriever.weight, retriever.centroid_weight = w, a
+    return {"fusion_weight": w, "centroid_weight": a, "objective": results[(w, a)]}

@@ -1,0 +1,76 @@
+"""The evaluation set: labelled customer questions (train/test) and out-of-scope questions."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.errors import KnowledgeError
+
+
+@dataclass(frozen=True)
+class LabelledQuestion:
+    text: str
+    ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EvalSet:
+    train: tuple[LabelledQuestion, ...]
+    test: tuple[LabelledQuestion, ...]
+    oos_train: tuple[str, ...]
+    oos_test: tuple[str, ...]
+
+    def split(self, name: str) -> tuple[tuple[LabelledQuestion, ...], tuple[str, ...]]:
+        """In-scope and out-of-scope questions of split ``name`` (train or test)."""
+        if name == "train":
+            return self.train, self.oos_train
+        if name == "test":
+            return self.test, self.oos_test
+        raise ValueError(f"unknown split {name!r}; known: train, test")
+
+
+def _jsonl(path: Path) -> list[tuple[int, dict]]:
+    rows = []
+    with path.open(encoding="utf-8") as f:
+        for n, line in enumerate(f, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise KnowledgeError(path, f"invalid JSON: {e.msg}", line=n) from e
+            if not isinstance(row, dict) or not isinstance(row.get("text"), str) or not row["text"].strip():
+                raise KnowledgeError(path, f"needs non-empty text, got {row!r}", line=n, field="text")
+            rows.append((n, row))
+    return rows
+
+
+def load_labelled(path: Path, known_ids: set[str] | None = None) -> list[LabelledQuestion]:
+    """Questions ``{"text", "ids"}`` from JSONL; every id must name a known document."""
+    out = []
+    for n, row in _jsonl(Path(path)):
+        ids = row.get("ids")
+        if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
+            raise KnowledgeError(path, f"must be a non-empty list of document ids, got {ids!r}", line=n, field="ids")
+        if known_ids is not None:
+            unknown = [i for i in ids if i not in known_ids]
+            if unknown:
+                raise KnowledgeError(path, f"names no known document: {unknown[0]!r}", line=n, field="ids")
+        out.append(LabelledQuestion(row["text"].strip(), tuple(ids)))
+    return out
+
+
+def load_evalset(folder: Path, known_ids: set[str]) -> EvalSet:
+    """The evaluation set in ``folder``: train.jsonl, test.jsonl, out_of_scope_{train,test}.jsonl."""
+    folder = Path(folder)
+    for name in ("train.jsonl", "test.jsonl", "out_of_scope_train.jsonl", "out_of_scope_test.jsonl"):
+        if not (folder / name).is_file():
+            raise KnowledgeError(folder / name, "is missing from the evaluation set")
+    return EvalSet(
+        train=tuple(load_labelled(folder / "train.jsonl", known_ids)),
+        test=tuple(load_labelled(folder / "test.jsonl", known_ids)),
+        oos_train=tuple(r["text"].strip() for _, r in _jsonl(folder / "out_of_scope_train.jsonl")),
+        oos_test=tuple(r["text"].strip() for _, r in _jsonl(folder / "out_of_scope_test.jsonl")),
+    )

@@ -1,0 +1,71 @@
+"""The customer chat page (Gradio). It wraps ``Assistant.reply`` and re-implements nothing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gradio as gr
+
+from bot.assistant import Assistant
+from bot.errors import InputError
+from bot.types import Reply
+
+MAX_QUICK_REPLIES = 3
+TITLE = "Meridian AI support"
+
+
+def format_reply(reply: Reply) -> str:
+    """The reply as Markdown, with its sources as links to the article text."""
+    text = reply.reply
+    if reply.sources:
+        links = " · ".join(f"[{s.title}]({s.url})" for s in reply.sources)
+        text += f"\n\n*Sources:* {links}"
+    if reply.ticket:
+        text += f"\n\n*Ticket:* {reply.ticket}"
+    return text
+
+
+def _buttons(reply: Reply | None) -> list[Any]:
+    labels = list(reply.quick_replies[:MAX_QUICK_REPLIES]) if reply else []
+    return [
+        gr.update(value=labels[i], visible=True) if i < len(labels) else gr.update(value="", visible=False)
+        for i in range(MAX_QUICK_REPLIES)
+    ]
+
+
+def build_page(assistant: Assistant) -> gr.Blocks:
+    """The Gradio Blocks of the customer page."""
+
+    def respond(message: str, history: list[dict[str, Any]], conversation: str | None) -> tuple[Any, ...]:
+        history = list(history or [])
+        if not message or not message.strip():
+            return ("", history, conversation, *_buttons(None))
+        history.append({"role": "user", "content": message})
+        try:
+            reply = assistant.reply(conversation, message)
+        except InputError as e:
+            history.append({"role": "assistant", "content": f"Sorry, I can't take that message: {e}."})
+            return ("", history, conversation, *_buttons(None))
+        history.append({"role": "assistant", "content": format_reply(reply), "metadata": None})
+        return ("", history, reply.conversation_id, *_buttons(reply))
+
+    def feedback(conversation: str | None, history: list[dict[str, Any]], data: gr.LikeData) -> None:
+        if conversation is None:
+            return
+        index = data.index if isinstance(data.index, int) else data.index[0]
+        message = history[index]["content"] if 0 <= index < len(history) else ""
+        assistant.record_feedback(conversation, str(message), bool(data.liked))
+
+    with gr.Blocks(title=TITLE) as page:
+        gr.Markdown(f"## {TITLE}\nAsk about the API, errors, models, pricing or your data.")
+        conversation = gr.State(None)
+        chat = gr.Chatbot(label="Conversation", height=480, elem_id="chat")
+        with gr.Row():
+            quick = [gr.Button(visible=False, size="sm", elem_classes=["quick-reply"]) for _ in range(MAX_QUICK_REPLIES)]
+        box = gr.Textbox(placeholder="Type your question and press Enter", show_label=False, elem_id="message")
+        outputs = [box, chat, conversation, *quick]
+        box.submit(respond, [box, chat, conversation], outputs, api_name="chat")
+        for button in quick:
+            button.click(respond, [button, chat, conversation], outputs, api_name=False)
+        chat.like(feedback, [conversation, chat], None, api_name=False)
+    return page

@@ -1,0 +1,48 @@
+"""The web server: the customer page at ``/``, article pages at ``/kb/{id}``, health at ``/healthz``."""
+
+from __future__ import annotations
+
+import html
+
+import gradio as gr
+from fastapi import FastAPI, HTTPException
+from fastapi.responses import HTMLResponse
+from markdown_it import MarkdownIt
+
+from bot.assistant import Assistant
+from ui.chat import TITLE, build_page
+
+_MARKDOWN = MarkdownIt("commonmark", {"html": False})
+_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>body{{font:16px/1.55 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#1f2328}}
+pre{{background:#f6f8fa;padding:.8rem;overflow:auto}}code{{font-size:.9em}}h2{{margin-top:2rem}}</style></head>
+<body><p><a href="/">&larr; {site}</a></p><h1>{title}</h1>{body}</body></html>"""
+
+
+def create_app(assistant: Assistant) -> FastAPI:
+    """The FastAPI application serving every page of supportbot."""
+    app = FastAPI(title="supportbot", version="0.1.0")
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/kb/{doc_id}", response_class=HTMLResponse)
+    def article(doc_id: str) -> HTMLResponse:
+        document = assistant.document(doc_id)
+        if document is None:
+            raise HTTPException(status_code=404, detail=f"no article {doc_id!r}")
+        title, markdown = document
+        body = _MARKDOWN.render(markdown.replace("](kb:", "](/kb/"))
+        return HTMLResponse(_PAGE.format(title=html.escape(title), site=TITLE, body=body))
+
+    return gr.mount_gradio_app(app, build_page(assistant), path="/")
+
+
+def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Warm the assistant up, then serve until interrupted."""
+    import uvicorn
+
+    assistant.warm_up()
+    uvicorn.run(create_app(assistant), host=host, port=port, log_level="info")
