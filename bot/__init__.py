@@ -1,7 +1,26 @@
-"""supportbot's conversation layer. ``Assistant`` is the one entry point for every front end."""
+"""supportbot's conversation layer. ``Assistant`` is the one entry point for every front end.
 
-from bot.assistant import Assistant
-from bot.config import Settings, load_settings
-from bot.types import Reply, Route, Source
+Names load lazily so that importing a light module (``bot.errors``) pulls in nothing heavy.
+"""
 
-__all__ = ["Assistant", "Reply", "Route", "Settings", "Source", "load_settings"]
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+_EXPORTS = {
+    "Assistant": "bot.assistant",
+    "Settings": "bot.config",
+    "load_settings": "bot.config",
+    "Reply": "bot.types",
+    "Route": "bot.types",
+    "Source": "bot.types",
+}
+
+__all__ = list(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        return getattr(import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'bot' has no attribute {name!r}")

@@ -78,7 +78,12 @@ class Assistant:
         """Keep a thumbs up or down on a reply (appended to ``<data_dir>/feedback.jsonl``)."""
         path = self.settings.data_dir / "feedback.jsonl"
         path.parent.mkdir(parents=True, exist_ok=True)
-        row = {"time": time.time(), "conversation_id": conversation_id, "message": message[:500], "helpful": helpful}
+        row = {
+            "time": time.time(),
+            "conversation_id": conversation_id,
+            "message": message[:500],
+            "helpful": helpful,
+        }
         with self._lock, path.open("a", encoding="utf-8") as f:
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
 

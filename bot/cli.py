@@ -57,7 +57,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
                 row = json.loads(line)
                 text = row["text"]
             except (ValueError, KeyError, TypeError) as e:
-                raise SupportbotError(f"{args.batch}:{n}: expected {{\"conversation\", \"text\"}}: {e}") from e
+                raise SupportbotError(f'{args.batch}:{n}: expected {{"conversation", "text"}}: {e}') from e
             name = str(row.get("conversation") or "default")
             reply = assistant.reply(conversations.get(name), text)
             conversations[name] = reply.conversation_id
@@ -78,7 +78,10 @@ def cmd_search(args: argparse.Namespace) -> int:
         assistant._retriever = load_index(Path(args.index), assistant.settings, assistant.embedder.name)
 
     def run(query: str) -> list[dict[str, Any]]:
-        return [{"id": h.doc_id, "score": round(h.score, 4), "title": h.title} for h in assistant.search(query, args.k)]
+        return [
+            {"id": h.doc_id, "score": round(h.score, 4), "title": h.title}
+            for h in assistant.search(query, args.k)
+        ]
 
     if args.batch:
         for _, line in _lines(args.batch):
@@ -167,7 +170,9 @@ def cmd_index_build(args: argparse.Namespace) -> int:
     documents = load_documents(kb)
     embedder = make_embedder(settings.embedder, settings.model_cache_dir, settings.threads)
     retriever = build(documents, embedder, out, settings, source=str(kb))
-    print(f"indexed {len(retriever.docs)} documents, {len(retriever.chunks)} chunks into {out}", file=sys.stderr)
+    print(
+        f"indexed {len(retriever.docs)} documents, {len(retriever.chunks)} chunks into {out}", file=sys.stderr
+    )
     return 0
 
 
@@ -213,7 +218,9 @@ def parser() -> argparse.ArgumentParser:
     idx = sub.add_parser("index", help="index commands")
     idx_sub = idx.add_subparsers(dest="index_command", required=True)
     build = idx_sub.add_parser("build", help="build the index of a knowledge folder or an FAQ file")
-    build.add_argument("--kb", help="knowledge folder, or FAQ .jsonl/.csv (id, question, answer[, title, url])")
+    build.add_argument(
+        "--kb", help="knowledge folder, or FAQ .jsonl/.csv (id, question, answer[, title, url])"
+    )
     build.add_argument("--out", help="the index folder to publish")
     build.set_defaults(fn=cmd_index_build)
 

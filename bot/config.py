@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     embedder: Literal["onnx", "torch", "fake"] = "onnx"
     threads: int = Field(default=2, ge=1, le=64)
 
+    learn_from_train: bool = Field(
+        default=True, description="index the train split's labelled questions as keys of their articles"
+    )
     fusion_weight: float = Field(default=0.3, ge=0.0, description="BM25 weight in the fused score")
     centroid_weight: float = Field(default=0.0, ge=0.0, description="weight of the key-centroid cosine")
     answer_threshold: float = Field(default=0.45, description="fused score below which the bot falls back")
@@ -67,6 +70,4 @@ def load_settings(**overrides: object) -> Settings:
     except ValidationError as e:
         first = e.errors()[0]
         name = ".".join(str(p) for p in first["loc"]) or "settings"
-        raise ConfigError(
-            f"setting SUPPORTBOT_{name.upper()}={first.get('input')!r}: {first['msg']}"
-        ) from e
+        raise ConfigError(f"setting SUPPORTBOT_{name.upper()}={first.get('input')!r}: {first['msg']}") from e

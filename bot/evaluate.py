@@ -8,9 +8,14 @@ from typing import Any
 import numpy as np
 
 from bot.assistant import Assistant
+from bot.indexing import with_learned_keys
 from bot.types import Route
-from index.tuning import ScoreMatrices, retrieval_scores, score_matrices, tune
-from knowledge.evalset import EvalSet, LabelledQuestion, load_evalset
+from index.embedder import CachedEmbedder
+from index.fusion import tune_weights
+from index.retriever import Retriever
+from index.tuning import ScoreMatrices, concat, retrieval_scores, score_matrices
+from knowledge import load_documents
+from knowledge.evalset import EvalSet, load_evalset
 
 
 def load_shipped_evalset(assistant: Assistant) -> EvalSet:
@@ -18,36 +23,27 @@ def load_shipped_evalset(assistant: Assistant) -> EvalSet:
     return load_evalset(assistant.settings.knowledge_dir / "eval", known)
 
 
-def _matrices(assistant: Assistant, questions: tuple[LabelledQuestion, ...]) -> tuple[ScoreMatrices, np.ndarray]:
-    texts = [q.text for q in questions]
-    vectors = assistant.embedder.encode(texts)
-    return score_matrices(assistant.retriever, vectors, texts, [q.ids for q in questions]), vectors
+def _matrices(
+    retriever: Retriever, embedder: Any, texts: list[str], ids: list[tuple[str, ...]]
+) -> ScoreMatrices:
+    return score_matrices(retriever, embedder.encode(texts), texts, ids)
 
 
-def _top_confidence(assistant: Assistant, texts: list[str]) -> np.ndarray:
-    """The dense confidence of the top fused document for each text (what routing thresholds)."""
-    r = assistant.retriever
-    vectors = assistant.embedder.encode(texts)
-    dense = r.dense_scores(vectors, depth=len(r.dense))
-    fused = (dense + r.centroid_weight * r.centroid_scores(vectors)) if r.centroid_weight else dense
-    from index.fusion import fuse
-
-    fused = fuse(fused, r.sparse_scores(texts), r.weight)
-    top = fused.argmax(axis=1)
-    return dense[np.arange(len(texts)), top]
+def top_confidence(m: ScoreMatrices, weight: float, centroid_weight: float) -> np.ndarray:
+    """The dense confidence of the top fused document of each query (what routing thresholds)."""
+    top = m.fused(weight, centroid_weight).argmax(axis=1)
+    return m.dense[np.arange(len(top)), top]
 
 
 def best_threshold(in_scope: np.ndarray, out_of_scope: np.ndarray) -> tuple[float, dict[str, float]]:
     """The threshold minimising (in-scope refused rate + out-of-scope answered rate).
 
-    Ties go to the midpoint of the best run of candidates, away from both populations.
+    Among equally good thresholds the middle one is taken, away from both populations.
     """
-    candidates = np.unique(np.concatenate([in_scope, out_of_scope]))
-    candidates = np.concatenate([candidates, candidates + 1e-6])
+    candidates = np.unique(np.concatenate([in_scope, out_of_scope, in_scope + 1e-6]))
     costs = np.array([(in_scope < t).mean() + (out_of_scope >= t).mean() for t in candidates])
-    best = costs.min()
-    good = np.sort(candidates[costs <= best + 1e-12])
-    threshold = float((good[0] + good[-1]) / 2) if good[-1] - good[0] < 0.05 else float(good[len(good) // 2])
+    good = np.sort(candidates[costs <= costs.min() + 1e-12])
+    threshold = float(good[len(good) // 2])
     return threshold, {
         "refused_in_scope": float((in_scope < threshold).mean()),
         "answered_out_of_scope": float((out_of_scope >= threshold).mean()),
@@ -55,19 +51,43 @@ def best_threshold(in_scope: np.ndarray, out_of_scope: np.ndarray) -> tuple[floa
 
 
 def tune_on_train(assistant: Assistant) -> dict[str, Any]:
-    """Tune the fusion weights and the answer threshold on the train split; returns the settings."""
+    """Tune the fusion weights and the answer threshold on the train split only.
+
+    When the train questions are also indexed as learned keys, they cannot be scored against
+    an index that holds them, so tuning is 2-fold: one half becomes keys, the other half is
+    scored, and the other way round.
+    """
+    settings = assistant.settings
     evalset = load_shipped_evalset(assistant)
-    matrices, _ = _matrices(assistant, evalset.train)
-    weights = tune(assistant.retriever, matrices)
-    conf_in = _top_confidence(assistant, [q.text for q in evalset.train])
-    conf_out = _top_confidence(assistant, list(evalset.oos_train))
+    train = list(evalset.train)
+    embedder = CachedEmbedder(assistant.embedder)
+    documents = load_documents(settings.knowledge_dir)
+    oos = list(evalset.oos_train)
+    if settings.learn_from_train:
+        folds = [(train[1::2], train[0::2]), (train[0::2], train[1::2])]
+    else:
+        folds = [([], train)]
+    in_parts, out_parts = [], []
+    for keys, held in folds:
+        retriever = Retriever.build(
+            with_learned_keys(documents, keys), embedder, max_words=settings.chunk_words
+        )
+        in_parts.append(_matrices(retriever, embedder, [q.text for q in held], [q.ids for q in held]))
+        out_parts.append(_matrices(retriever, embedder, oos, [()] * len(oos)))
+    in_m = concat(in_parts)
+    (w, a), results = tune_weights(in_m.dense, in_m.centroid, in_m.sparse, in_m.relevant)
+    conf_in = top_confidence(in_m, w, a)
+    conf_out = top_confidence(concat(out_parts), w, a)
     threshold, rates = best_threshold(conf_in, conf_out)
-    assistant.settings.answer_threshold = threshold
+    assistant.retriever.weight, assistant.retriever.centroid_weight = w, a
+    settings.answer_threshold = threshold
+    fused = retrieval_scores(in_m.fused(w, a), in_m.relevant)
     return {
-        "SUPPORTBOT_FUSION_WEIGHT": weights["fusion_weight"],
-        "SUPPORTBOT_CENTROID_WEIGHT": weights["centroid_weight"],
+        "SUPPORTBOT_FUSION_WEIGHT": w,
+        "SUPPORTBOT_CENTROID_WEIGHT": a,
         "SUPPORTBOT_ANSWER_THRESHOLD": round(threshold, 4),
-        "train": {"objective": round(weights["objective"], 4), **{k: round(v, 4) for k, v in rates.items()}},
+        "train_heldout": {**fused.as_dict(), **{k: round(v, 4) for k, v in rates.items()}},
+        "objective": round(results[(w, a)], 4),
     }
 
 
@@ -97,8 +117,8 @@ def evaluate(assistant: Assistant, split: str = "test") -> Report:
     """Retrieval quality and abstention on one split, through the real ``Assistant.reply`` path."""
     evalset = load_shipped_evalset(assistant)
     questions, oos = evalset.split(split)
-    matrices, _ = _matrices(assistant, questions)
     r = assistant.retriever
+    matrices = _matrices(r, assistant.embedder, [q.text for q in questions], [q.ids for q in questions])
     fused = matrices.fused(r.weight, r.centroid_weight)
     refused = sum(assistant.reply(None, q.text).route == Route.FALLBACK for q in questions)
     answered = sum(assistant.reply(None, t).route == Route.ANSWER for t in oos)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from index.embedder import Embedder
 from index.retriever import Retriever
 from index.types import Document
 from knowledge import load_documents
+from knowledge.evalset import load_labelled
 
 
 def build_params(settings: Settings) -> dict[str, Any]:
@@ -61,9 +63,29 @@ def build(
     return retriever
 
 
+def with_learned_keys(documents: Sequence[Document], questions: Sequence[Any]) -> list[Document]:
+    """``documents`` with each labelled question added as a key of the first document it names."""
+    extra: dict[str, list[str]] = {}
+    for q in questions:
+        extra.setdefault(q.ids[0], []).append(q.text)
+    return [
+        replace(d, keys=tuple(dict.fromkeys([*d.keys, *extra[d.id]]))) if d.id in extra else d
+        for d in documents
+    ]
+
+
+def knowledge_documents(settings: Settings) -> list[Document]:
+    """The documents to index: the knowledge, plus the train split's questions as learned keys."""
+    documents = load_documents(settings.knowledge_dir)
+    train = settings.knowledge_dir / "eval" / "train.jsonl"
+    if settings.learn_from_train and settings.knowledge_dir.is_dir() and train.is_file():
+        documents = with_learned_keys(documents, load_labelled(train, {d.id for d in documents}))
+    return documents
+
+
 def ensure_index(settings: Settings, embedder: Embedder, progress: bool = True) -> Retriever:
     """The index of ``settings.knowledge_dir``: loaded when current, rebuilt when the knowledge changed."""
-    documents = load_documents(settings.knowledge_dir)
+    documents = knowledge_documents(settings)
     folder = settings.resolved_index_dir
     digest = store.knowledge_hash(documents, embedder.name, build_params(settings))
     manifest = store.read_manifest(folder)
@@ -88,7 +110,9 @@ def load_index(folder: Path, settings: Settings, expected_model: str | None = No
     except store.IndexStoreError as e:
         raise IndexError_(str(e)) from e
     if expected_model and manifest.get("model") != expected_model:
-        raise IndexError_(f"{folder}: built with {manifest.get('model')!r}, but the embedder is {expected_model!r}")
+        raise IndexError_(
+            f"{folder}: built with {manifest.get('model')!r}, but the embedder is {expected_model!r}"
+        )
     if not manifest.get("tuned"):
         retriever.weight, retriever.centroid_weight = settings.fusion_weight, settings.centroid_weight
     return retriever

@@ -7,11 +7,12 @@ Models load in ``warm_up()``, never at import or construction.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import re
 import threading
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -53,7 +54,7 @@ class TorchMiniLM:
 
     def __init__(self, threads: int | None = None) -> None:
         self._threads = threads
-        self._model = None
+        self._model: Any = None
 
     def warm_up(self) -> None:
         if self._model is not None:
@@ -86,8 +87,8 @@ class OnnxMiniLM:
     def __init__(self, cache_dir: str | Path, threads: int | None = None) -> None:
         self.cache_dir = Path(cache_dir)
         self._threads = threads
-        self._session = None
-        self._tokenizer = None
+        self._session: Any = None
+        self._tokenizer: Any = None
         self._lock = threading.Lock()
 
     @property
@@ -145,7 +146,7 @@ def export_onnx(path: Path) -> None:
             super().__init__()
             self.bert = AutoModel.from_pretrained(str(packaged_model_dir()))
 
-        def forward(self, input_ids, attention_mask, token_type_ids):  # type: ignore[no-untyped-def]
+        def forward(self, input_ids: Any, attention_mask: Any, token_type_ids: Any) -> Any:
             out = self.bert(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids)
             return out.last_hidden_state
 
@@ -161,8 +162,12 @@ def export_onnx(path: Path) -> None:
             str(tmp),
             input_names=["input_ids", "attention_mask", "token_type_ids"],
             output_names=["last_hidden_state"],
-            dynamic_axes={"input_ids": axes, "attention_mask": axes, "token_type_ids": axes,
-                          "last_hidden_state": axes},
+            dynamic_axes={
+                "input_ids": axes,
+                "attention_mask": axes,
+                "token_type_ids": axes,
+                "last_hidden_state": axes,
+            },
             opset_version=17,
             dynamo=False,
         )
@@ -198,7 +203,7 @@ class HashEmbedder:
             words = [w[:5] for w in _WORD.findall(text.lower())]
             for w in words:
                 out[row, self._bucket(w)] += 1.0
-            for a, b in zip(words, words[1:], strict=False):
+            for a, b in itertools.pairwise(words):
                 out[row, self._bucket(a + "_" + b)] += 0.5
         out[:, 0] += 1e-3  # no zero rows
         return _normalise(out)
@@ -213,3 +218,26 @@ def make_embedder(backend: str, cache_dir: str | Path, threads: int | None = Non
     if backend == "fake":
         return HashEmbedder()
     raise ValueError(f"unknown embedder backend {backend!r}; known: onnx, torch, fake")
+
+
+class CachedEmbedder:
+    """Wraps an embedder and remembers the vectors of texts it has seen (for repeated builds)."""
+
+    def __init__(self, inner: Embedder, max_items: int = 200_000) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.dim = inner.dim
+        self._max_items = max_items
+        self._cache: dict[str, np.ndarray] = {}
+
+    def warm_up(self) -> None:
+        self.inner.warm_up()
+
+    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        if len(self._cache) + len(texts) > self._max_items:
+            self._cache.clear()
+        missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if missing:
+            vectors = self.inner.encode(missing, batch_size=batch_size)
+            self._cache.update(zip(missing, vectors, strict=True))
+        return np.vstack([self._cache[t] for t in texts]) if texts else np.zeros((0, self.dim), np.float32)

@@ -18,7 +18,23 @@ from collections.abc import Sequence
 
 import numpy as np
 
-WEIGHT_GRID: tuple[float, ...] = (0.0, 0.02, 0.05, 0.08, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.7, 1.0, 1.5, 100.0)
+WEIGHT_GRID: tuple[float, ...] = (
+    0.0,
+    0.02,
+    0.05,
+    0.08,
+    0.1,
+    0.15,
+    0.2,
+    0.25,
+    0.3,
+    0.4,
+    0.5,
+    0.7,
+    1.0,
+    1.5,
+    100.0,
+)
 CENTROID_GRID: tuple[float, ...] = (0.0, 0.25, 0.5, 1.0)
 
 

@@ -201,10 +201,12 @@ class Retriever:
         cos = self.vectors[units] @ np.asarray(vector, dtype=np.float32).reshape(-1)
         if query_stems:
             overlap = np.array(
-                [len(query_stems & set(stems(self.chunks[c].heading + " " + self.chunks[c].text)))
-                 for c in ids]
+                [
+                    len(query_stems & set(stems(self.chunks[c].heading + " " + self.chunks[c].text)))
+                    for c in ids
+                ]
             ) / len(query_stems)
-            cos = cos + 0.15 * overlap
+            cos = cos + (0.15 * overlap).astype(np.float32)
         return self.chunks[ids[int(np.argmax(cos))]]
 
     def chunks_of(self, doc_id: str) -> list[Chunk]:

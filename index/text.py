@@ -13,11 +13,12 @@ _TOKENIZER = RegexpTokenizer(r"[A-Za-z0-9]+(?:[_\-.][A-Za-z0-9]+)*")
 _STEMMER = SnowballStemmer("english")
 _SENTENCES = PunktSentenceTokenizer()
 
-STOPWORDS = frozenset(
-    """a an and are as at be but by can do does for from how i if in into is it its me my of on or our
-    so that the their them then there these they this to was we what when where which who why will with
-    you your yours""".split()
-)
+_STOPWORD_TEXT = """
+a an and are as at be but by can do does for from how i if in into is it its me my
+of on or our so that the their them then there these they this to was we what when
+where which who why will with you your yours
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
 @lru_cache(maxsize=65536)

@@ -21,7 +21,12 @@ class RetrievalScores:
     n: int
 
     def as_dict(self) -> dict[str, float]:
-        return {"R@1": round(self.r1, 4), "R@5": round(self.r5, 4), "MRR@10": round(self.mrr10, 4), "n": self.n}
+        return {
+            "R@1": round(self.r1, 4),
+            "R@5": round(self.r5, 4),
+            "MRR@10": round(self.mrr10, 4),
+            "n": self.n,
+        }
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,16 @@ def score_matrices(
         centroid=retriever.centroid_scores(vectors),
         sparse=retriever.sparse_scores(texts),
         relevant=relevant,
+    )
+
+
+def concat(parts: Sequence[ScoreMatrices]) -> ScoreMatrices:
+    """Score matrices of several query sets over the same documents, stacked."""
+    return ScoreMatrices(
+        dense=np.vstack([p.dense for p in parts]),
+        centroid=np.vstack([p.centroid for p in parts]),
+        sparse=np.vstack([p.sparse for p in parts]),
+        relevant=[r for p in parts for r in p.relevant],
     )
 
 

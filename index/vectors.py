@@ -7,6 +7,7 @@ Small collections use an exact flat index; above ``ann_threshold`` vectors an HN
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -34,8 +35,9 @@ class VectorIndex:
             index: faiss.Index = faiss.IndexFlatIP(dim)
             kind = "flat"
         else:
-            index = faiss.IndexHNSWFlat(dim, hnsw_m, faiss.METRIC_INNER_PRODUCT)
-            index.hnsw.efConstruction = 80
+            hnsw = faiss.IndexHNSWFlat(dim, hnsw_m, faiss.METRIC_INNER_PRODUCT)
+            hnsw.hnsw.efConstruction = 80
+            index = hnsw
             kind = "hnsw"
         index.add(vectors)
         return cls(index, kind)
@@ -48,7 +50,8 @@ class VectorIndex:
         q = np.ascontiguousarray(np.atleast_2d(query), dtype=np.float32)
         k = min(k, len(self))
         if self.kind == "hnsw":
-            self._index.hnsw.efSearch = max(64, 2 * k)
+            graph: Any = faiss.downcast_index(self._index)
+            graph.hnsw.efSearch = max(64, 2 * k)
         scores, rows = self._index.search(q, k)
         return scores, rows
 

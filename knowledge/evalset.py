@@ -53,7 +53,9 @@ def load_labelled(path: Path, known_ids: set[str] | None = None) -> list[Labelle
     for n, row in _jsonl(Path(path)):
         ids = row.get("ids")
         if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
-            raise KnowledgeError(path, f"must be a non-empty list of document ids, got {ids!r}", line=n, field="ids")
+            raise KnowledgeError(
+                path, f"must be a non-empty list of document ids, got {ids!r}", line=n, field="ids"
+            )
         if known_ids is not None:
             unknown = [i for i in ids if i not in known_ids]
             if unknown:

@@ -61,11 +61,16 @@ def build_page(assistant: Assistant) -> gr.Blocks:
         conversation = gr.State(None)
         chat = gr.Chatbot(label="Conversation", height=480, elem_id="chat")
         with gr.Row():
-            quick = [gr.Button(visible=False, size="sm", elem_classes=["quick-reply"]) for _ in range(MAX_QUICK_REPLIES)]
-        box = gr.Textbox(placeholder="Type your question and press Enter", show_label=False, elem_id="message")
+            quick = [
+                gr.Button(visible=False, size="sm", elem_classes=["quick-reply"])
+                for _ in range(MAX_QUICK_REPLIES)
+            ]
+        box = gr.Textbox(
+            placeholder="Type your question and press Enter", show_label=False, elem_id="message"
+        )
         outputs = [box, chat, conversation, *quick]
         box.submit(respond, [box, chat, conversation], outputs, api_name="chat")
         for button in quick:
-            button.click(respond, [button, chat, conversation], outputs, api_name=False)
-        chat.like(feedback, [conversation, chat], None, api_name=False)
+            button.click(respond, [button, chat, conversation], outputs, api_name=None)
+        chat.like(feedback, [conversation, chat], None, api_name=None)
     return page

@@ -15,7 +15,8 @@ from ui.chat import TITLE, build_page
 _MARKDOWN = MarkdownIt("commonmark", {"html": False})
 _PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<style>body{{font:16px/1.55 system-ui,sans-serif;max-width:46rem;margin:2rem auto;padding:0 1rem;color:#1f2328}}
+<style>body{{font:16px/1.55 system-ui,sans-serif;max-width:46rem;margin:2rem auto;
+padding:0 1rem;color:#1f2328}}
 pre{{background:#f6f8fa;padding:.8rem;overflow:auto}}code{{font-size:.9em}}h2{{margin-top:2rem}}</style></head>
 <body><p><a href="/">&larr; {site}</a></p><h1>{title}</h1>{body}</body></html>"""
 

@@ -35,7 +35,12 @@ def sources_for(hits: tuple[Hit, ...], limit: int) -> tuple[Source, ...]:
     best = hits[0].score
     chosen = [h for h in hits[:limit] if h is hits[0] or h.score >= best - SOURCE_MARGIN]
     return tuple(
-        Source(id=h.doc_id, title=h.title, score=h.score, url=h.url + (f"#{h.chunk.anchor}" if h.chunk and h.chunk.anchor else ""))
+        Source(
+            id=h.doc_id,
+            title=h.title,
+            score=h.score,
+            url=h.url + (f"#{h.chunk.anchor}" if h.chunk and h.chunk.anchor else ""),
+        )
         for h in chosen
     )
 

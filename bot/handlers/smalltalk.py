@@ -11,14 +11,19 @@ from bot.types import Reply, Route
 # against the whole message so "hi, my key fails" is not small talk.
 PATTERNS = {
     "greeting": re.compile(
-        r"^(hi+|hello+|hey+|hiya|howdy|good (morning|afternoon|evening)|greetings|yo|hallo)( there| team| all)?[!. ]*$"
+        r"^(hi+|hello+|hey+|hiya|howdy|good (morning|afternoon|evening)|greetings|yo|hallo)"
+        r"( there| team| all)?[!. ]*$"
     ),
-    "thanks": re.compile(r"^(thanks?( you)?( so much| a lot)?|thx|ty|cheers|great,? thanks?|perfect,? thanks?)[!. ]*$"),
-    "goodbye": re.compile(r"^(bye+|goodbye|see (you|ya)( later)?|that'?s all|cya|have a (good|nice) (day|one))[!. ]*$"),
+    "thanks": re.compile(
+        r"^(thanks?( you)?( so much| a lot)?|thx|ty|cheers|great,? thanks?|perfect,? thanks?)[!. ]*$"
+    ),
+    "goodbye": re.compile(
+        r"^(bye+|goodbye|see (you|ya)( later)?|that'?s all|cya|have a (good|nice) (day|one))[!. ]*$"
+    ),
 }
 REPLIES = {
-    "greeting": "Hello! I can help with the Meridian AI API, errors, choosing a model, billing and data privacy. "
-    "What can I do for you?",
+    "greeting": "Hello! I can help with the Meridian AI API, errors, choosing a model, billing "
+    "and data privacy. What can I do for you?",
     "thanks": "You're welcome! Is there anything else I can help with?",
     "goodbye": "Goodbye, and good luck with your project. Come back any time.",
 }

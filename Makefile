@@ -1,0 +1,35 @@
+# supportbot — `make run` starts the product, `make test` runs lint and the tests.
+# Both install what they need first (once; again when pyproject.toml changes).
+PYTHON ?= python3
+STAMP := var/.installed
+export HF_HUB_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: install run test lint bench format
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m pip install --quiet torch==2.13.0
+	$(PYTHON) -m pip install --quiet -e ".[dev]"
+	mkdir -p var && touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(PYTHON) -m bot.cli serve
+
+lint: install
+	$(PYTHON) -m ruff check .
+	$(PYTHON) -m ruff format --check .
+	$(PYTHON) -m mypy
+
+test: lint
+	$(PYTHON) -m pytest
+
+bench: install
+	$(PYTHON) -m benchmarks.retrieval
+	$(PYTHON) -m benchmarks.speed
+	$(PYTHON) -m benchmarks.report
+
+format: install
+	$(PYTHON) -m ruff format .
+	$(PYTHON) -m ruff check --fix .

@@ -1,0 +1,153 @@
+"""Retrieval quality: the shipped evaluation set, COVID Québec FAQ and StackFAQ.
+
+The public FAQ sets go through the same path as a customer's FAQ import: rows
+``{id, question, answer, questions}`` -> ``knowledge.load_faq`` -> ``Retriever.build``.
+
+- COVID: ``queries_train`` paraphrases become extra question keys of their FAQ. The fusion
+  weights are tuned with half of them as keys and the other half as tuning queries, then the
+  index is rebuilt with all of them. Scores are reported on ``queries_validation`` (in-scope).
+- StackFAQ: no training split exists. Each thread's rephrasings come in two groups (A, B);
+  the weights are tuned on one group and scored on the other, both ways (2-fold), so every one
+  of the 1,250 queries is scored by weights tuned without it. The untuned shipped defaults are
+  reported too.
+
+Run: python -m benchmarks.retrieval [--datasets ../shared/datasets]
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from benchmarks.common import arguments, read_jsonl, write_result
+from bot.config import load_settings
+from index.embedder import make_embedder
+from index.retriever import Retriever
+from index.tuning import ScoreMatrices, retrieval_scores, score_matrices, tune
+from knowledge import load_faq
+
+
+def _import(rows: list[dict[str, Any]]) -> list:
+    """Write ``rows`` as a customer's FAQ JSONL and load it through the import path."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "faq.jsonl"
+        path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+        return load_faq(path)
+
+
+def _report(
+    retriever: Retriever, embedder: Any, queries: list[str], relevant: list[list[str]]
+) -> dict[str, Any]:
+    vectors = embedder.encode(queries)
+    m = score_matrices(retriever, vectors, queries, relevant)
+    return {
+        "fused": retrieval_scores(m.fused(retriever.weight, retriever.centroid_weight), m.relevant).as_dict(),
+        "dense_only": retrieval_scores(m.dense, m.relevant).as_dict(),
+        "bm25_only": retrieval_scores(m.sparse, m.relevant).as_dict(),
+        "weights": {"fusion": retriever.weight, "centroid": retriever.centroid_weight},
+    }
+
+
+def covid(folder: Path, embedder: Any, settings: Any) -> dict[str, Any]:
+    faqs = read_jsonl(folder / "faqs.jsonl")
+    train = [q for q in read_jsonl(folder / "queries_train.jsonl") if not q["is_ood"]]
+    valid = [q for q in read_jsonl(folder / "queries_validation.jsonl") if not q["is_ood"]]
+
+    def rows(keys: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        by_faq: dict[int, list[str]] = {}
+        for q in keys:
+            by_faq.setdefault(q["faq_id"], []).append(q["text"])
+        return [
+            {
+                "id": str(f["faq_id"]),
+                "question": f["question"],
+                "answer": f["answer"],
+                "questions": by_faq.get(f["faq_id"], []),
+            }
+            for f in faqs
+        ]
+
+    shuffled = train[:]
+    random.Random(0).shuffle(shuffled)
+    half = len(shuffled) // 2
+    start = time.perf_counter()
+    probe = Retriever.build(_import(rows(shuffled[:half])), embedder, max_words=settings.chunk_words)
+    tune_q = shuffled[half:]
+    texts = [q["text"] for q in tune_q]
+    m = score_matrices(probe, embedder.encode(texts), texts, [[str(q["faq_id"])] for q in tune_q])
+    tuned = tune(probe, m)
+    final = Retriever.build(
+        _import(rows(train)),
+        embedder,
+        tuned["fusion_weight"],
+        tuned["centroid_weight"],
+        max_words=settings.chunk_words,
+    )
+    build_s = time.perf_counter() - start
+    report = _report(final, embedder, [q["text"] for q in valid], [[str(q["faq_id"])] for q in valid])
+    naive = Retriever.build(_import(rows([])), embedder, 0.0, 0.0, max_words=settings.chunk_words)
+    report["no_training_keys"] = _report(
+        naive, embedder, [q["text"] for q in valid], [[str(q["faq_id"])] for q in valid]
+    )["dense_only"]
+    return {**report, "tuning": tuned, "build_and_tune_seconds": round(build_s, 1), "faqs": len(faqs)}
+
+
+def stackfaq(folder: Path, embedder: Any, settings: Any) -> dict[str, Any]:
+    faqs = read_jsonl(folder / "faqs.jsonl")
+    queries = read_jsonl(folder / "queries.jsonl")
+    docs = _import([{"id": f["faq_id"], "question": f["question"], "answer": f["answer"]} for f in faqs])
+    retriever = Retriever.build(
+        docs, embedder, settings.fusion_weight, settings.centroid_weight, max_words=settings.chunk_words
+    )
+    by_thread: dict[int, list[str]] = {}
+    for f in faqs:
+        by_thread.setdefault(f["thread_id"], []).append(f["faq_id"])
+    texts = [q["text"] for q in queries]
+    m = score_matrices(retriever, embedder.encode(texts), texts, [by_thread[q["thread_id"]] for q in queries])
+    fused = np.zeros_like(m.dense)
+    folds = {}
+    for tune_group, test_group in (("A", "B"), ("B", "A")):
+        tune_rows = [i for i, q in enumerate(queries) if q["rephr_group"] == tune_group]
+        test_rows = [i for i, q in enumerate(queries) if q["rephr_group"] == test_group]
+        sub = ScoreMatrices(
+            m.dense[tune_rows], m.centroid[tune_rows], m.sparse[tune_rows], [m.relevant[i] for i in tune_rows]
+        )
+        weights = tune(retriever, sub)
+        folds[f"tuned_on_{tune_group}"] = weights
+        fused[test_rows] = m.fused(retriever.weight, retriever.centroid_weight)[test_rows]
+    return {
+        "fused_2fold": retrieval_scores(fused, m.relevant).as_dict(),
+        "fused_untuned_defaults": retrieval_scores(
+            m.fused(settings.fusion_weight, settings.centroid_weight), m.relevant
+        ).as_dict(),
+        "dense_only": retrieval_scores(m.dense, m.relevant).as_dict(),
+        "bm25_only": retrieval_scores(m.sparse, m.relevant).as_dict(),
+        "folds": folds,
+    }
+
+
+def main() -> None:
+    args = arguments(__doc__ or "")
+    settings = load_settings()
+    embedder = make_embedder(settings.embedder, settings.model_cache_dir, settings.threads)
+    embedder.warm_up()
+    results: dict[str, Any] = {}
+    from bot.assistant import Assistant
+    from bot.evaluate import evaluate
+
+    assistant = Assistant(settings, embedder)
+    assistant.warm_up(progress=False)
+    results["shipped_test"] = evaluate(assistant, "test").as_dict()
+    results["covid_quebec_faq_validation"] = covid(args.datasets / "covid_quebec_faq", embedder, settings)
+    results["stackfaq"] = stackfaq(args.datasets / "stackfaq", embedder, settings)
+    write_result(args.out, "retrieval", results)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,116 @@
+"""Speed on the shipped knowledge base: ask latency against the embedding call alone (same run),
+index build rate, cold start to first answer, peak memory.
+
+Run: python -m benchmarks.speed
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.common import arguments, write_result
+from bot.assistant import Assistant
+from bot.config import load_settings
+from bot.indexing import build
+from knowledge import load_documents
+from knowledge.evalset import load_evalset
+
+
+def _percentiles(samples: list[float]) -> dict[str, float]:
+    ms = sorted(s * 1000 for s in samples)
+    return {
+        "p50_ms": round(statistics.median(ms), 3),
+        "p95_ms": round(ms[int(0.95 * (len(ms) - 1))], 3),
+        "n": len(ms),
+    }
+
+
+def latency(assistant: Assistant, texts: list[str], rounds: int) -> dict[str, Any]:
+    """Interleave whole ``reply`` calls and bare embedding calls on the same texts."""
+    for t in texts[:20]:  # warm caches
+        assistant.reply(None, t)
+    ask: list[float] = []
+    embed: list[float] = []
+    for _ in range(rounds):
+        for t in texts:
+            start = time.perf_counter()
+            assistant.embedder.encode([t])
+            embed.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            assistant.reply(None, t)
+            ask.append(time.perf_counter() - start)
+    a, e = _percentiles(ask), _percentiles(embed)
+    return {"ask": a, "embedding_alone": e, "ask_over_embedding_p50": round(a["p50_ms"] / e["p50_ms"], 3)}
+
+
+def build_rate(settings: Any, embedder: Any) -> dict[str, Any]:
+    documents = load_documents(settings.knowledge_dir)
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        retriever = build(documents, embedder, Path(tmp) / "index", settings, source="bench", progress=False)
+        seconds = time.perf_counter() - start
+    units = len(retriever.unit_doc)
+    return {
+        "documents": len(documents),
+        "units": units,
+        "seconds": round(seconds, 2),
+        "units_per_second": round(units / seconds, 1),
+    }
+
+
+def cold_start(data_dir: Path, runs: int) -> dict[str, Any]:
+    """Wall time of a fresh ``supportbot ask`` process (index already built) and its peak memory."""
+    env = {**os.environ, "SUPPORTBOT_DATA_DIR": str(data_dir)}
+    code = (
+        "import resource,time,sys;t=time.perf_counter();from bot.cli import main;"
+        "main(['ask','how do I rotate my api key','--json']);"
+        "print('PEAK',resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,time.perf_counter()-t,file=sys.stderr)"
+    )
+    walls, peaks = [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        proc = subprocess.run(
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
+        walls.append(time.perf_counter() - start)
+        json.loads(proc.stdout.strip().splitlines()[-1])
+        peak = [line for line in proc.stderr.splitlines() if line.startswith("PEAK")][-1].split()
+        peaks.append(int(peak[1]) / 1024)
+    return {
+        "seconds_median": round(statistics.median(walls), 2),
+        "seconds_max": round(max(walls), 2),
+        "peak_rss_mb": round(max(peaks), 1),
+        "runs": runs,
+    }
+
+
+def main() -> None:
+    args = arguments(__doc__ or "")
+    settings = load_settings()
+    assistant = Assistant(settings)
+    assistant.warm_up(progress=False)
+    known = {d.id for d in assistant.retriever.docs}
+    evalset = load_evalset(settings.knowledge_dir / "eval", known)
+    texts = [q.text for q in evalset.test] + list(evalset.oos_test)
+    results = {
+        "latency": latency(assistant, texts, 1 if args.quick else 3),
+        "index_build": build_rate(settings, assistant.embedder),
+        "cold_start": cold_start(settings.data_dir, 2 if args.quick else 5),
+        "bench_process_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "embedder": settings.embedder,
+        "threads": settings.threads,
+    }
+    write_result(args.out, "speed", results)
+
+
+if __name__ == "__main__":
+    main()
