@@ -41,9 +41,7 @@ def _import(rows: list[dict[str, Any]]) -> list:
         return load_faq(path)
 
 
-def _report(
-    retriever: Retriever, embedder: Any, queries: list[str], relevant: list[list[str]]
-) -> dict[str, Any]:
+def _report(retriever: Retriever, embedder: Any, queries: list[str], relevant: list[list[str]]) -> dict[str, Any]:
     vectors = embedder.encode(queries)
     m = score_matrices(retriever, vectors, queries, relevant)
     return {

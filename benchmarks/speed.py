@@ -78,9 +78,7 @@ def cold_start(data_dir: Path, runs: int) -> dict[str, Any]:
     walls, peaks = [], []
     for _ in range(runs):
         start = time.perf_counter()
-        proc = subprocess.run(
-            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
-        )
+        proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
         walls.append(time.perf_counter() - start)
         json.loads(proc.stdout.strip().splitlines()[-1])
         peak = [line for line in proc.stderr.splitlines() if line.startswith("PEAK")][-1].split()

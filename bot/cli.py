@@ -78,16 +78,16 @@ def cmd_search(args: argparse.Namespace) -> int:
         assistant._retriever = load_index(Path(args.index), assistant.settings, assistant.embedder.name)
 
     def run(query: str) -> list[dict[str, Any]]:
-        return [
-            {"id": h.doc_id, "score": round(h.score, 4), "title": h.title}
-            for h in assistant.search(query, args.k)
-        ]
+        return [{"id": h.doc_id, "score": round(h.score, 4), "title": h.title} for h in assistant.search(query, args.k)]
 
     if args.batch:
-        for _, line in _lines(args.batch):
+        for n, line in _lines(args.batch):
             query = line
             if line.lstrip().startswith("{"):
-                query = json.loads(line).get("text", "")
+                try:
+                    query = str(json.loads(line)["text"])
+                except (ValueError, KeyError, TypeError) as e:
+                    raise SupportbotError(f'{args.batch}:{n}: expected a query or {{"text": ...}}: {e}') from e
             _print_json({"query": query, "results": run(query)})
         return 0
     if not args.query:
@@ -170,9 +170,7 @@ def cmd_index_build(args: argparse.Namespace) -> int:
     documents = load_documents(kb)
     embedder = make_embedder(settings.embedder, settings.model_cache_dir, settings.threads)
     retriever = build(documents, embedder, out, settings, source=str(kb))
-    print(
-        f"indexed {len(retriever.docs)} documents, {len(retriever.chunks)} chunks into {out}", file=sys.stderr
-    )
+    print(f"indexed {len(retriever.docs)} documents, {len(retriever.chunks)} chunks into {out}", file=sys.stderr)
     return 0
 
 
@@ -218,9 +216,7 @@ def parser() -> argparse.ArgumentParser:
     idx = sub.add_parser("index", help="index commands")
     idx_sub = idx.add_subparsers(dest="index_command", required=True)
     build = idx_sub.add_parser("build", help="build the index of a knowledge folder or an FAQ file")
-    build.add_argument(
-        "--kb", help="knowledge folder, or FAQ .jsonl/.csv (id, question, answer[, title, url])"
-    )
+    build.add_argument("--kb", help="knowledge folder, or FAQ .jsonl/.csv (id, question, answer[, title, url])")
     build.add_argument("--out", help="the index folder to publish")
     build.set_defaults(fn=cmd_index_build)
 
@@ -240,8 +236,11 @@ def main(argv: list[str] | None = None) -> int:
     except SupportbotError as e:
         print(f"supportbot: {e}", file=sys.stderr)
         return 2
-    except BrokenPipeError:
-        return 0
+    except OSError as e:
+        if isinstance(e, BrokenPipeError):
+            return 0
+        print(f"supportbot: {e.filename or ''}: {e.strerror or e}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

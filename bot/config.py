@@ -29,12 +29,11 @@ class Settings(BaseSettings):
     threads: int = Field(default=2, ge=1, le=64)
 
     learn_from_train: bool = Field(
-        default=True, description="index the train split's labelled questions as keys of their articles"
+        default=False, description="index the train split's labelled questions as keys of their articles"
     )
-    fusion_weight: float = Field(default=0.3, ge=0.0, description="BM25 weight in the fused score")
+    fusion_weight: float = Field(default=0.4, ge=0.0, description="BM25 weight in the fused score")
     centroid_weight: float = Field(default=0.0, ge=0.0, description="weight of the key-centroid cosine")
-    answer_threshold: float = Field(default=0.45, description="fused score below which the bot falls back")
-    clarify_margin: float = Field(default=0.0, ge=0.0, description="top-two score gap that asks to clarify")
+    answer_threshold: float = Field(default=0.4757, description="confidence below which the bot falls back")
     chunk_words: int = Field(default=180, ge=20, le=2000)
     ann_threshold: int = Field(default=50_000, ge=1, description="units from which FAISS HNSW is used")
     max_sources: int = Field(default=3, ge=1, le=3)

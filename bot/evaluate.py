@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import yaml
 
 from bot.assistant import Assistant
 from bot.indexing import with_learned_keys
@@ -23,9 +24,7 @@ def load_shipped_evalset(assistant: Assistant) -> EvalSet:
     return load_evalset(assistant.settings.knowledge_dir / "eval", known)
 
 
-def _matrices(
-    retriever: Retriever, embedder: Any, texts: list[str], ids: list[tuple[str, ...]]
-) -> ScoreMatrices:
+def _matrices(retriever: Retriever, embedder: Any, texts: list[str], ids: list[tuple[str, ...]]) -> ScoreMatrices:
     return score_matrices(retriever, embedder.encode(texts), texts, ids)
 
 
@@ -33,6 +32,15 @@ def top_confidence(m: ScoreMatrices, weight: float, centroid_weight: float) -> n
     """The dense confidence of the top fused document of each query (what routing thresholds)."""
     top = m.fused(weight, centroid_weight).argmax(axis=1)
     return m.dense[np.arange(len(top)), top]
+
+
+def out_of_scope_negatives(settings: Any) -> list[str]:
+    """Extra out-of-scope examples for fitting: the negatives of ``intents.yaml`` when present."""
+    path = settings.knowledge_dir / "intents.yaml"
+    if not path.is_file():
+        return []
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return [str(t) for t in data.get("out_of_scope") or [] if str(t).strip()]
 
 
 def best_threshold(in_scope: np.ndarray, out_of_scope: np.ndarray) -> tuple[float, dict[str, float]]:
@@ -62,16 +70,12 @@ def tune_on_train(assistant: Assistant) -> dict[str, Any]:
     train = list(evalset.train)
     embedder = CachedEmbedder(assistant.embedder)
     documents = load_documents(settings.knowledge_dir)
-    oos = list(evalset.oos_train)
-    if settings.learn_from_train:
-        folds = [(train[1::2], train[0::2]), (train[0::2], train[1::2])]
-    else:
-        folds = [([], train)]
+    oos = list(evalset.oos_train) + out_of_scope_negatives(settings)
+    halves = [(train[1::2], train[0::2]), (train[0::2], train[1::2])]
+    folds = halves if settings.learn_from_train else [([], train)]
     in_parts, out_parts = [], []
     for keys, held in folds:
-        retriever = Retriever.build(
-            with_learned_keys(documents, keys), embedder, max_words=settings.chunk_words
-        )
+        retriever = Retriever.build(with_learned_keys(documents, keys), embedder, max_words=settings.chunk_words)
         in_parts.append(_matrices(retriever, embedder, [q.text for q in held], [q.ids for q in held]))
         out_parts.append(_matrices(retriever, embedder, oos, [()] * len(oos)))
     in_m = concat(in_parts)

@@ -68,10 +68,7 @@ def with_learned_keys(documents: Sequence[Document], questions: Sequence[Any]) -
     extra: dict[str, list[str]] = {}
     for q in questions:
         extra.setdefault(q.ids[0], []).append(q.text)
-    return [
-        replace(d, keys=tuple(dict.fromkeys([*d.keys, *extra[d.id]]))) if d.id in extra else d
-        for d in documents
-    ]
+    return [replace(d, keys=tuple(dict.fromkeys([*d.keys, *extra[d.id]]))) if d.id in extra else d for d in documents]
 
 
 def knowledge_documents(settings: Settings) -> list[Document]:
@@ -110,9 +107,7 @@ def load_index(folder: Path, settings: Settings, expected_model: str | None = No
     except store.IndexStoreError as e:
         raise IndexError_(str(e)) from e
     if expected_model and manifest.get("model") != expected_model:
-        raise IndexError_(
-            f"{folder}: built with {manifest.get('model')!r}, but the embedder is {expected_model!r}"
-        )
+        raise IndexError_(f"{folder}: built with {manifest.get('model')!r}, but the embedder is {expected_model!r}")
     if not manifest.get("tuned"):
         retriever.weight, retriever.centroid_weight = settings.fusion_weight, settings.centroid_weight
     return retriever

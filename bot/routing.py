@@ -21,7 +21,13 @@ class Decision:
 
 
 def retrieval_confidence(hits: list[Hit]) -> float:
-    """How sure retrieval is, in [0, 1]: the cosine of the best document's best key or chunk."""
+    """How sure retrieval is, in [0, 1]: the cosine of the best document's best key or chunk.
+
+    A logistic model over more signals (cosine, key centroid, BM25, margin) separated the train
+    split's answerable and out-of-scope questions slightly better (AUC 0.978 against 0.962),
+    but learned that short messages are suspect and refused "401" and "429", which customers
+    type all the time; the plain cosine does not have that failure.
+    """
     if not hits:
         return 0.0
     return max(0.0, min(1.0, hits[0].dense))

@@ -60,9 +60,7 @@ class Reply:
             "route": self.route.value,
             "intent": self.intent,
             "confidence": round(self.confidence, 4),
-            "sources": [
-                {"id": s.id, "title": s.title, "score": round(s.score, 4), "url": s.url} for s in self.sources
-            ],
+            "sources": [{"id": s.id, "title": s.title, "score": round(s.score, 4), "url": s.url} for s in self.sources],
             "quick_replies": list(self.quick_replies),
             "conversation_id": self.conversation_id,
             "ticket": self.ticket,

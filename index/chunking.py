@@ -13,6 +13,7 @@ from index.text import sentences
 from index.types import Chunk, Document
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
+_LIST_ITEM = re.compile(r"^\s*([-*+]|\d+[.)])\s+")
 
 
 def slugify(heading: str) -> str:
@@ -38,21 +39,35 @@ def _sections(markdown: str) -> list[tuple[str, str]]:
     return [(h, "\n".join(body).strip()) for h, body in out if "\n".join(body).strip() or h]
 
 
+def _units(text: str) -> list[tuple[str, str]]:
+    """(piece, separator) pairs: list items and short lines whole, prose paragraphs by sentence."""
+    out: list[tuple[str, str]] = []
+    for paragraph in re.split(r"\n\s*\n", text):
+        lines = [line for line in paragraph.splitlines() if line.strip()]
+        if any(_LIST_ITEM.match(line) for line in lines):
+            out += [(line, "\n") for line in lines]
+        else:
+            out += [(s, " ") for s in sentences(" ".join(lines))]
+        if out:
+            out[-1] = (out[-1][0], "\n\n")
+    return out
+
+
 def _split_long(text: str, max_words: int) -> list[str]:
     if len(text.split()) <= max_words or "```" in text:
         return [text]
     pieces: list[str] = []
-    current: list[str] = []
+    current = ""
     count = 0
-    for sentence in sentences(text):
-        n = len(sentence.split())
+    for unit, separator in _units(text):
+        n = len(unit.split())
         if current and count + n > max_words:
-            pieces.append(" ".join(current))
-            current, count = [], 0
-        current.append(sentence)
+            pieces.append(current.strip())
+            current, count = "", 0
+        current += unit + separator
         count += n
-    if current:
-        pieces.append(" ".join(current))
+    if current.strip():
+        pieces.append(current.strip())
     return pieces
 
 

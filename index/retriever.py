@@ -170,14 +170,13 @@ class Retriever:
             raise ValueError(f"k must be greater than 0. Currently, the k is {k}")
         w = self.weight if weight is None else weight
         dense = self.dense_scores(vector)[0]
-        if self.centroid_weight:
-            dense_all = dense + self.centroid_weight * self.centroid_scores(vector)[0]
-        else:
-            dense_all = dense
+        centroid = self.centroid_scores(vector)[0]
         sparse = self.sparse.scores(query)
-        fused = fuse(dense_all, sparse, w)
-        top = np.argsort(-fused)[:k]
+        fused = fuse(dense + self.centroid_weight * centroid, sparse, w)
+        order = np.argsort(-fused)
+        top = order[:k]
         top_sparse = float(sparse.max()) or 1.0
+        after = np.append(fused[order[1 : k + 1]], fused[order[-1]])
         q_stems = set(stems(query))
         return [
             Hit(
@@ -188,8 +187,11 @@ class Retriever:
                 dense=float(dense[i]),
                 sparse=float(sparse[i] / top_sparse),
                 chunk=self.best_chunk(int(i), vector, q_stems),
+                centroid=float(centroid[i]),
+                bm25=float(sparse[i]),
+                margin=float(fused[i] - after[rank]),
             )
-            for i in top
+            for rank, i in enumerate(top)
         ]
 
     def best_chunk(self, doc_row: int, vector: np.ndarray, query_stems: set[str]) -> Chunk | None:
@@ -201,10 +203,7 @@ class Retriever:
         cos = self.vectors[units] @ np.asarray(vector, dtype=np.float32).reshape(-1)
         if query_stems:
             overlap = np.array(
-                [
-                    len(query_stems & set(stems(self.chunks[c].heading + " " + self.chunks[c].text)))
-                    for c in ids
-                ]
+                [len(query_stems & set(stems(self.chunks[c].heading + " " + self.chunks[c].text))) for c in ids]
             ) / len(query_stems)
             cos = cos + (0.15 * overlap).astype(np.float32)
         return self.chunks[ids[int(np.argmax(cos))]]

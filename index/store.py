@@ -42,9 +42,7 @@ class IndexStoreError(RuntimeError):
 def knowledge_hash(documents: Sequence[Document], model: str, params: dict[str, Any]) -> str:
     """A digest of everything the index is built from: documents, model name and build parameters."""
     h = hashlib.sha256()
-    h.update(
-        json.dumps({"format": FORMAT_VERSION, "model": model, "params": params}, sort_keys=True).encode()
-    )
+    h.update(json.dumps({"format": FORMAT_VERSION, "model": model, "params": params}, sort_keys=True).encode())
     for d in documents:
         h.update(json.dumps(asdict(d), sort_keys=True, ensure_ascii=False).encode())
     return h.hexdigest()

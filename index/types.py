@@ -44,7 +44,12 @@ class Chunk:
 
 @dataclass(frozen=True)
 class Hit:
-    """A document the retriever found, with its best section and the scores that placed it."""
+    """A document the retriever found, with its best section and the scores that placed it.
+
+    ``dense`` is the best cosine among the document's keys and chunks, ``centroid`` the cosine
+    to its key centroid, ``sparse`` its BM25 score over the query's best, ``bm25`` the raw BM25
+    score, ``margin`` its fused-score lead over the next document.
+    """
 
     doc_id: str
     title: str
@@ -53,4 +58,7 @@ class Hit:
     dense: float
     sparse: float
     chunk: Chunk | None = None
+    centroid: float = 0.0
+    bm25: float = 0.0
+    margin: float = 0.0
     extra: dict[str, float] = field(default_factory=dict)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bot.errors import KnowledgeError
+from knowledge.loaders import read_jsonl
 
 
 @dataclass(frozen=True)
@@ -31,19 +32,12 @@ class EvalSet:
         raise ValueError(f"unknown split {name!r}; known: train, test")
 
 
-def _jsonl(path: Path) -> list[tuple[int, dict]]:
+def _jsonl(path: Path) -> list[tuple[int, dict[str, Any]]]:
     rows = []
-    with path.open(encoding="utf-8") as f:
-        for n, line in enumerate(f, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise KnowledgeError(path, f"invalid JSON: {e.msg}", line=n) from e
-            if not isinstance(row, dict) or not isinstance(row.get("text"), str) or not row["text"].strip():
-                raise KnowledgeError(path, f"needs non-empty text, got {row!r}", line=n, field="text")
-            rows.append((n, row))
+    for n, row in read_jsonl(path):
+        if not isinstance(row.get("text"), str) or not row["text"].strip():
+            raise KnowledgeError(path, f"needs non-empty text, got {row!r}", line=n, field="text")
+        rows.append((n, row))
     return rows
 
 
@@ -53,9 +47,7 @@ def load_labelled(path: Path, known_ids: set[str] | None = None) -> list[Labelle
     for n, row in _jsonl(Path(path)):
         ids = row.get("ids")
         if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
-            raise KnowledgeError(
-                path, f"must be a non-empty list of document ids, got {ids!r}", line=n, field="ids"
-            )
+            raise KnowledgeError(path, f"must be a non-empty list of document ids, got {ids!r}", line=n, field="ids")
         if known_ids is not None:
             unknown = [i for i in ids if i not in known_ids]
             if unknown:

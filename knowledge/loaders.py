@@ -36,9 +36,7 @@ class Article:
         return f"/kb/{self.id}"
 
     def to_document(self) -> Document:
-        return Document(
-            id=self.id, title=self.title, text=self.body, url=self.url, keys=self.questions, tags=self.tags
-        )
+        return Document(id=self.id, title=self.title, text=self.body, url=self.url, keys=self.questions, tags=self.tags)
 
 
 def _yaml(text: str, path: Path, first_line: int = 1) -> Any:
@@ -62,9 +60,7 @@ def _str_list(value: Any, path: Path, line: int, field: str) -> tuple[str, ...]:
     if value is None:
         return ()
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise KnowledgeError(
-            path, f"must be a list of non-empty strings, got {value!r}", line=line, field=field
-        )
+        raise KnowledgeError(path, f"must be a list of non-empty strings, got {value!r}", line=line, field=field)
     return tuple(v.strip() for v in value)
 
 
@@ -90,24 +86,18 @@ def parse_article(path: Path, text: str | None = None) -> Article:
     at = lambda key: _field_line(front_lines, key, 2)  # noqa: E731
     for key in ("id", "title"):
         if not isinstance(meta.get(key), str) or not meta[key].strip():
-            raise KnowledgeError(
-                path, f"is required and must be text, got {meta.get(key)!r}", line=at(key), field=key
-            )
+            raise KnowledgeError(path, f"is required and must be text, got {meta.get(key)!r}", line=at(key), field=key)
     art_id = meta["id"].strip()
     if not ID_PATTERN.match(art_id):
         raise KnowledgeError(
             path, f"must be lowercase letters, digits and hyphens, got {art_id!r}", line=at("id"), field="id"
         )
     if path.suffix == ".md" and path.stem != art_id:
-        raise KnowledgeError(
-            path, f"{art_id!r} does not match the file name {path.name!r}", line=at("id"), field="id"
-        )
+        raise KnowledgeError(path, f"{art_id!r} does not match the file name {path.name!r}", line=at("id"), field="id")
     unknown = set(meta) - {"id", "title", "tags", "questions"}
     if unknown:
         key = sorted(unknown)[0]
-        raise KnowledgeError(
-            path, "unknown field (known: id, title, tags, questions)", line=at(key), field=key
-        )
+        raise KnowledgeError(path, "unknown field (known: id, title, tags, questions)", line=at(key), field=key)
     body = "\n".join(lines[end + 1 :]).strip()
     if len(body.split()) < 20:
         raise KnowledgeError(path, f"the article body has only {len(body.split())} words", line=end + 2)
@@ -137,19 +127,24 @@ def load_articles(folder: Path) -> list[Article]:
     return articles
 
 
+def read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, object) for every non-blank line of a JSONL file; bad lines name their number."""
+    with Path(path).open(encoding="utf-8") as f:
+        for n, line in enumerate(f, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise KnowledgeError(path, f"invalid JSON: {e.msg}", line=n) from e
+            if not isinstance(row, dict):
+                raise KnowledgeError(path, "each line must be a JSON object", line=n)
+            yield n, row
+
+
 def _faq_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     if path.suffix == ".jsonl":
-        with path.open(encoding="utf-8") as f:
-            for n, line in enumerate(f, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError as e:
-                    raise KnowledgeError(path, f"invalid JSON: {e.msg}", line=n) from e
-                if not isinstance(row, dict):
-                    raise KnowledgeError(path, "each line must be a JSON object", line=n)
-                yield n, row
+        yield from read_jsonl(path)
     elif path.suffix == ".csv":
         with path.open(encoding="utf-8", newline="") as f:
             reader = csv.DictReader(f)

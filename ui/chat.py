@@ -56,18 +56,15 @@ def build_page(assistant: Assistant) -> gr.Blocks:
         message = history[index]["content"] if 0 <= index < len(history) else ""
         assistant.record_feedback(conversation, str(message), bool(data.liked))
 
-    with gr.Blocks(title=TITLE) as page:
+    with gr.Blocks(title=TITLE, analytics_enabled=False) as page:
         gr.Markdown(f"## {TITLE}\nAsk about the API, errors, models, pricing or your data.")
         conversation = gr.State(None)
         chat = gr.Chatbot(label="Conversation", height=480, elem_id="chat")
         with gr.Row():
             quick = [
-                gr.Button(visible=False, size="sm", elem_classes=["quick-reply"])
-                for _ in range(MAX_QUICK_REPLIES)
+                gr.Button(visible=False, size="sm", elem_classes=["quick-reply"]) for _ in range(MAX_QUICK_REPLIES)
             ]
-        box = gr.Textbox(
-            placeholder="Type your question and press Enter", show_label=False, elem_id="message"
-        )
+        box = gr.Textbox(placeholder="Type your question and press Enter", show_label=False, elem_id="message")
         outputs = [box, chat, conversation, *quick]
         box.submit(respond, [box, chat, conversation], outputs, api_name="chat")
         for button in quick:

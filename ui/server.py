@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import html
+import os
+import re
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # offline product: never phone home
 
 import gradio as gr
 from fastapi import FastAPI, HTTPException
@@ -10,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from markdown_it import MarkdownIt
 
 from bot.assistant import Assistant
+from index.chunking import slugify
 from ui.chat import TITLE, build_page
 
 _MARKDOWN = MarkdownIt("commonmark", {"html": False})
@@ -19,6 +24,19 @@ _PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{ti
 padding:0 1rem;color:#1f2328}}
 pre{{background:#f6f8fa;padding:.8rem;overflow:auto}}code{{font-size:.9em}}h2{{margin-top:2rem}}</style></head>
 <body><p><a href="/">&larr; {site}</a></p><h1>{title}</h1>{body}</body></html>"""
+
+
+_HEADING = re.compile(r"<h([2-6])>(.*?)</h\1>", re.S)
+
+
+def _with_heading_ids(body: str) -> str:
+    """Give each section heading the anchor that source links point at."""
+
+    def add_id(m: re.Match[str]) -> str:
+        text = html.unescape(re.sub(r"<[^>]+>", "", m.group(2)))
+        return f'<h{m.group(1)} id="{html.escape(slugify(text))}">{m.group(2)}</h{m.group(1)}>'
+
+    return _HEADING.sub(add_id, body)
 
 
 def create_app(assistant: Assistant) -> FastAPI:
@@ -35,7 +53,7 @@ def create_app(assistant: Assistant) -> FastAPI:
         if document is None:
             raise HTTPException(status_code=404, detail=f"no article {doc_id!r}")
         title, markdown = document
-        body = _MARKDOWN.render(markdown.replace("](kb:", "](/kb/"))
+        body = _with_heading_ids(_MARKDOWN.render(markdown.replace("](kb:", "](/kb/")))
         return HTMLResponse(_PAGE.format(title=html.escape(title), site=TITLE, body=body))
 
     return gr.mount_gradio_app(app, build_page(assistant), path="/")

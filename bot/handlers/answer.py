@@ -12,6 +12,8 @@ _KB_LINK = re.compile(r"\]\(kb:([a-z0-9-]+)\)")
 MAX_WORDS = 160
 # Other articles are cited only when they score close to the best one.
 SOURCE_MARGIN = 0.08
+# Other articles are offered as quick replies only when they are close runners-up.
+RELATED_MARGIN = 0.25
 
 
 def render_section(hit: Hit) -> str:
@@ -49,7 +51,8 @@ def sources_for(hits: tuple[Hit, ...], limit: int) -> tuple[Source, ...]:
 def answer(ctx: Context) -> Reply:
     top = ctx.hits[0]
     sources = sources_for(ctx.hits, ctx.settings.max_sources)
-    related = [h.title for h in ctx.hits[1:3] if h.doc_id not in {s.id for s in sources[:1]}]
+    cited = {s.id for s in sources}
+    related = [h.title for h in ctx.hits[1:4] if h.doc_id not in cited and h.score >= top.score - RELATED_MARGIN]
     return Reply(
         reply=render_section(top),
         route=Route.ANSWER,
@@ -57,5 +60,5 @@ def answer(ctx: Context) -> Reply:
         intent=ctx.intent,
         confidence=ctx.confidence,
         sources=sources,
-        quick_replies=(*related[:2], "Talk to a person"),
+        quick_replies=(*related[:2], "How do I reach a person?"),
     )

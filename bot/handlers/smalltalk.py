@@ -14,12 +14,8 @@ PATTERNS = {
         r"^(hi+|hello+|hey+|hiya|howdy|good (morning|afternoon|evening)|greetings|yo|hallo)"
         r"( there| team| all)?[!. ]*$"
     ),
-    "thanks": re.compile(
-        r"^(thanks?( you)?( so much| a lot)?|thx|ty|cheers|great,? thanks?|perfect,? thanks?)[!. ]*$"
-    ),
-    "goodbye": re.compile(
-        r"^(bye+|goodbye|see (you|ya)( later)?|that'?s all|cya|have a (good|nice) (day|one))[!. ]*$"
-    ),
+    "thanks": re.compile(r"^(thanks?( you)?( so much| a lot)?|thx|ty|cheers|great,? thanks?|perfect,? thanks?)[!. ]*$"),
+    "goodbye": re.compile(r"^(bye+|goodbye|see (you|ya)( later)?|that'?s all|cya|have a (good|nice) (day|one))[!. ]*$"),
 }
 REPLIES = {
     "greeting": "Hello! I can help with the Meridian AI API, errors, choosing a model, billing "

@@ -1,0 +1,103 @@
+"""Summarise benchmarks/results/*.json as the tables in benchmarks/README.md.
+
+Run: python -m benchmarks.report
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from benchmarks.common import RESULTS, ROOT
+
+BEGIN, END = "<!-- results:begin -->", "<!-- results:end -->"
+
+
+def _load(name: str) -> dict[str, Any] | None:
+    path = RESULTS / f"{name}.json"
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def _row(name: str, s: dict[str, Any], target: str = "") -> str:
+    return f"| {name} | {s['R@1']:.3f} | {s['R@5']:.3f} | {s['MRR@10']:.3f} | {s['n']} | {target} |"
+
+
+def retrieval_table(r: dict[str, Any]) -> list[str]:
+    out = [
+        f"### Retrieval quality ({r['date']})",
+        "",
+        "| data set · method | R@1 | R@5 | MRR@10 | queries | target |",
+        "|---|---|---|---|---|---|",
+    ]
+    shipped = r["shipped_test"]
+    out.append(_row("shipped test split · hybrid (tuned on train)", shipped["retrieval"], "R@1 ≥ 0.90, R@5 ≥ 0.98"))
+    out.append(_row("shipped test split · dense only", shipped["dense_only"]))
+    out.append(_row("shipped test split · BM25 only", shipped["bm25_only"]))
+    covid = r["covid_quebec_faq_validation"]
+    out.append(_row("COVID FAQ validation · hybrid + train paraphrases as keys", covid["fused"], "R@1 ≥ 0.87"))
+    out.append(_row("COVID FAQ validation · dense, train keys", covid["dense_only"]))
+    out.append(_row("COVID FAQ validation · BM25, train keys", covid["bm25_only"]))
+    out.append(_row("COVID FAQ validation · dense, FAQ only (naive)", covid["no_training_keys"]))
+    stack = r["stackfaq"]
+    out.append(_row("StackFAQ · hybrid, 2-fold tuned (A↔B)", stack["fused_2fold"], "R@1 ≥ 0.955"))
+    out.append(_row("StackFAQ · hybrid, untuned defaults", stack["fused_untuned_defaults"]))
+    out.append(_row("StackFAQ · dense only", stack["dense_only"]))
+    out.append(_row("StackFAQ · BM25 only", stack["bm25_only"]))
+    out += [
+        "",
+        f"Abstention on the shipped test split: out-of-scope questions answered "
+        f"**{shipped['answered_out_of_scope']:.1%}** of {shipped['n_out_of_scope']} (target ≤ 5%), "
+        f"in-scope questions refused **{shipped['refused_in_scope']:.1%}** (target ≤ 5%).",
+        "",
+    ]
+    return out
+
+
+def speed_table(s: dict[str, Any]) -> list[str]:
+    lat = s["latency"]
+    return [
+        f"### Speed ({s['date']}, {s['machine']['cpus']} cores, embedder {s['embedder']}, {s['threads']} threads)",
+        "",
+        "| measure | value | target |",
+        "|---|---|---|",
+        f"| `ask` in-process p50 / p95 | {lat['ask']['p50_ms']:.2f} / {lat['ask']['p95_ms']:.2f} ms | |",
+        f"| embedding call alone p50 / p95 | {lat['embedding_alone']['p50_ms']:.2f} / "
+        f"{lat['embedding_alone']['p95_ms']:.2f} ms | |",
+        f"| `ask` p50 ÷ embedding p50 | {lat['ask_over_embedding_p50']:.2f}× | ≤ 1.5× |",
+        f"| index build, shipped knowledge | {s['index_build']['units']} units in {s['index_build']['seconds']} s "
+        f"({s['index_build']['units_per_second']} units/s) | |",
+        f"| cold start to first answer (`supportbot ask`, index built) | median {s['cold_start']['seconds_median']} s, "
+        f"max {s['cold_start']['seconds_max']} s | ≤ 8 s |",
+        f"| peak memory of that process | {s['cold_start']['peak_rss_mb']} MB | |",
+        "",
+    ]
+
+
+def ann_table(a: dict[str, Any]) -> list[str]:
+    out = [
+        f"### Exact vs approximate dense search ({a['date']})",
+        "",
+        "| vectors | flat ms/query | HNSW ms/query | HNSW recall@10 |",
+        "|---|---|---|---|",
+    ]
+    out += [f"| {r['vectors']:,} | {r['flat_ms']} | {r['hnsw_ms']} | {r['hnsw_recall_at_10']} |" for r in a["sizes"]]
+    out += ["", f"Suggested `ann_threshold`: {a['suggested_ann_threshold']} vectors.", ""]
+    return out
+
+
+def main() -> None:
+    lines: list[str] = []
+    for name, table in (("retrieval", retrieval_table), ("speed", speed_table), ("ann", ann_table)):
+        data = _load(name)
+        if data is not None:
+            lines += table(data)
+    readme = ROOT / "README.md"
+    text = readme.read_text(encoding="utf-8") if readme.exists() else f"# Benchmarks\n\n{BEGIN}\n{END}\n"
+    head, _, rest = text.partition(BEGIN)
+    _, _, tail = rest.partition(END)
+    readme.write_text(f"{head}{BEGIN}\n" + "\n".join(lines) + f"\n{END}{tail}", encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

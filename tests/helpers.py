@@ -1,0 +1,134 @@
+"""Inline knowledge for unit tests: a handful of small help articles written as files."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+KB_ARTICLES: dict[str, str] = {
+    "reset-password": """\
+        ---
+        id: reset-password
+        title: Resetting your password
+        tags: [account, login]
+        questions:
+          - I forgot my password
+          - cannot sign in to the console
+        ---
+        If you cannot sign in, reset your password from the sign-in page. Reset links stay valid
+        for one hour, and a new link cancels the previous one.
+
+        ## Reset from the sign-in page
+        Click "Forgot password" on the sign-in page and enter the e-mail address of your account.
+        We send a reset link that is valid for one hour. Open it, choose a new password of at least
+        twelve characters and sign in again.
+
+        ## The reset e-mail never arrives
+        Check your spam folder first. Reset e-mails come from no-reply@example.test and usually
+        arrive within two minutes. Corporate mail filters sometimes quarantine them; ask your
+        administrator to allow the sender.
+
+        ## Changing a password you know
+        Open Settings, then Security, and choose Change password. You must enter the current
+        password once. Other sessions are signed out when the password changes.
+        """,
+    "rate-limits": """\
+        ---
+        id: rate-limits
+        title: Rate limits and quotas
+        tags: [limits, api]
+        questions:
+          - why do I get 429 errors
+        ---
+        Every project has a request limit per minute that depends on its plan, and the limit is
+        shared by all keys of the project.
+
+        ## Limits per plan
+        The Free plan allows 20 requests per minute, Starter 300 and Growth 1,500. Limits apply per
+        project, not per key, so adding keys does not raise them.
+
+        ## Handling 429 responses
+        When you exceed the limit the API answers 429 Too Many Requests with a retry-after header.
+        Wait that many seconds, then retry with exponential backoff:
+
+        ```python
+        # retry when the server says so
+        time.sleep(int(response.headers["retry-after"]))
+        ```
+
+        ## Raising your limits
+        Upgrade your plan in Billing, or ask support for a temporary increase before a launch.
+        Keys are described in [API keys](kb:api-keys).
+        """,
+    "invoices": """\
+        ---
+        id: invoices
+        title: Invoices and receipts
+        tags: [billing]
+        questions: [where is my invoice]
+        ---
+        Invoices are issued on the first day of each month for the usage of the previous month,
+        in US dollars or euros.
+
+        ## Downloading an invoice as PDF
+        Open Billing, then Invoices, and click the month you need. Each invoice downloads as a PDF
+        document with your billing address and VAT number printed on it.
+
+        ## Changing the billing address
+        The billing address printed on future invoices is edited in Billing, then Details. Invoices
+        that were already issued are not reissued with the new address.
+        """,
+    "api-keys": """\
+        ---
+        id: api-keys
+        title: API keys
+        tags: [api, security]
+        questions:
+          - how do I create an API key
+          - lost my secret key
+        ---
+        API keys authenticate your requests. Send a key in the Authorization header as a bearer
+        token on every call to the API.
+
+        ## Creating a key
+        Owners and admins create keys in Settings, then API keys. A key is shown once; copy it to
+        your secrets manager right away.
+
+        ## Lost keys
+        A lost key cannot be recovered. Create a new key, deploy it, then revoke the old one. Request
+        limits are described in [rate limits](kb:rate-limits).
+        """,
+    "data-retention": """\
+        ---
+        id: data-retention
+        title: How long we keep your data
+        tags: [privacy]
+        questions: [do you store my prompts]
+        ---
+        ## Retention period
+        Request and response bodies are kept for thirty days for abuse monitoring, then deleted for
+        good from every region.
+
+        ## Zero retention
+        Enterprise customers can switch to zero retention, so request bodies are never written to
+        disk and cannot be recovered by anyone.
+        """,
+}
+
+# A message that shares no content word with the inline knowledge base.
+UNRELATED = "zebra giraffe migration across the savanna during monsoon"
+
+
+def write_article(folder: Path, name: str, text: str) -> Path:
+    """Write ``text`` (dedented) as ``folder/name.md`` and return the path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.md"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def write_kb(root: Path, articles: dict[str, str] = KB_ARTICLES) -> Path:
+    """A knowledge folder (``root/articles/*.md``) holding ``articles``; returns ``root``."""
+    for name, text in articles.items():
+        write_article(root / "articles", name, text)
+    return root

@@ -1,0 +1,62 @@
+"""Encoders: the deterministic fake for unit tests and the packaged MiniLM run by ONNX Runtime."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from index.embedder import HashEmbedder, OnnxMiniLM, make_embedder
+
+
+@pytest.mark.unit
+def test_hash_embedder_is_deterministic_and_normalised() -> None:
+    texts = ["rate limits per plan", "invoice as PDF"]
+    a = HashEmbedder().encode(texts)
+
+    assert a.shape == (2, 256) and a.dtype == np.float32
+    assert np.array_equal(a, HashEmbedder().encode(texts))
+    np.testing.assert_allclose(np.linalg.norm(a, axis=1), 1.0, rtol=1e-5)
+    assert float(a[0] @ HashEmbedder().encode(["rate limit per plan"])[0]) > float(a[0] @ a[1])
+
+
+@pytest.mark.unit
+def test_hash_embedder_refuses_a_zero_dimension() -> None:
+    with pytest.raises(ValueError, match="dim is 0"):
+        HashEmbedder(dim=0)
+
+
+@pytest.mark.unit
+def test_unknown_backend_lists_the_known_ones(tmp_path) -> None:
+    with pytest.raises(ValueError, match="onnx, torch, fake"):
+        make_embedder("openai", tmp_path)
+
+
+@pytest.mark.unit
+def test_constructing_the_onnx_embedder_loads_nothing(tmp_path) -> None:
+    embedder = make_embedder("onnx", tmp_path / "models", threads=1)
+
+    assert isinstance(embedder, OnnxMiniLM)
+    assert not (tmp_path / "models").exists()
+
+
+@pytest.mark.integration
+def test_minilm_rows_are_normalised_384_dim_and_rank_paraphrases_first(assistant) -> None:
+    embedder = assistant.embedder
+    vectors = embedder.encode(
+        ["my api key is rejected", "the API says my key is invalid", "how do I bake sourdough bread"]
+    )
+
+    assert embedder.dim == 384 and vectors.shape == (3, 384)
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, rtol=1e-5)
+    assert float(vectors[0] @ vectors[1]) > float(vectors[0] @ vectors[2]) + 0.3
+    assert embedder.encode([]).shape == (0, 384)
+
+
+@pytest.mark.integration
+def test_minilm_embedding_does_not_depend_on_the_rest_of_the_batch(assistant) -> None:
+    # Batches are padded to their longest text; padding must not change a short text's vector.
+    short = "where is my invoice"
+    alone = assistant.embedder.encode([short])[0]
+    batched = assistant.embedder.encode([" ".join(["a much longer message about rate limits"] * 20), short])[1]
+
+    assert float(alone @ batched) > 0.9999

@@ -1,0 +1,166 @@
+"""The index on disk: identical after a round trip, verified on load, published atomically."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index import store
+from index.embedder import HashEmbedder
+from index.retriever import Retriever
+from index.sparse import SparseIndex
+from index.types import Document
+from index.vectors import VectorIndex
+from knowledge import load_documents
+from tests.helpers import write_kb
+
+pytestmark = pytest.mark.unit
+
+EMBEDDER = HashEmbedder()
+QUERIES = [
+    "how do I download an invoice as a PDF",
+    "my requests get 429 too many requests",
+    "the reset e-mail never arrives",
+    "do you store my prompts",
+]
+
+
+def results(retriever: Retriever) -> list[list[tuple[str, float, str | None]]]:
+    out = []
+    for q in QUERIES:
+        hits = retriever.search(q, EMBEDDER.encode([q])[0], k=5)
+        out.append([(h.doc_id, round(h.score, 6), h.chunk.anchor if h.chunk else None) for h in hits])
+    return out
+
+
+@pytest.fixture
+def built(tmp_path: Path) -> Retriever:
+    return Retriever.build(load_documents(write_kb(tmp_path / "kb")), EMBEDDER, weight=0.25)
+
+
+def leftovers(parent: Path) -> list[str]:
+    return sorted(p.name for p in parent.iterdir() if p.name.startswith("."))
+
+
+def test_round_trip_gives_identical_search_results(built: Retriever, tmp_path: Path) -> None:
+    folder = store.save(built, tmp_path / "out" / "index", {"model": EMBEDDER.name})
+
+    loaded, manifest = store.load(folder)
+
+    assert results(loaded) == results(built)
+    assert loaded.weight == 0.25
+    assert manifest["model"] == EMBEDDER.name
+    assert manifest["documents"] == len(built) and manifest["dimensions"] == EMBEDDER.dim
+    assert leftovers(folder.parent) == []
+
+
+@pytest.mark.parametrize("name", ["docs.json", "vectors.npy", "dense.faiss"])
+def test_a_changed_file_fails_its_checksum(built: Retriever, tmp_path: Path, name: str) -> None:
+    folder = store.save(built, tmp_path / "index", {})
+    with (folder / name).open("r+b") as f:
+        f.seek(-2, 2)
+        last = f.read(1)
+        f.seek(-2, 2)
+        f.write(bytes([last[0] ^ 0xFF]))
+
+    with pytest.raises(store.IndexStoreError, match=re.escape(f"{name} does not match its checksum")):
+        store.load(folder)
+
+
+def test_a_missing_file_or_manifest_is_reported(built: Retriever, tmp_path: Path) -> None:
+    folder = store.save(built, tmp_path / "index", {})
+    (folder / "vectors.npy").unlink()
+    with pytest.raises(store.IndexStoreError, match=r"vectors\.npy is missing"):
+        store.load(folder)
+
+    with pytest.raises(store.IndexStoreError, match="no index here"):
+        store.load(tmp_path / "nowhere")
+
+
+def test_an_index_of_another_format_version_is_refused(built: Retriever, tmp_path: Path) -> None:
+    folder = store.save(built, tmp_path / "index", {})
+    manifest = json.loads((folder / "manifest.json").read_text())
+    (folder / "manifest.json").write_text(json.dumps({**manifest, "format": 99}))
+
+    with pytest.raises(store.IndexStoreError, match="format 99"):
+        store.load(folder)
+
+
+def test_a_failing_save_leaves_the_previous_index_intact(
+    built: Retriever, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = store.save(built, tmp_path / "index", {"source": "first"})
+    before = results(store.load(folder)[0])
+    other = Retriever.build([Document(id="other", title="Other", text="Something else entirely.")], EMBEDDER)
+
+    def broken_save(self: SparseIndex, folder: Path) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(SparseIndex, "save", broken_save)
+    with pytest.raises(OSError, match="disk full"):
+        store.save(other, folder, {"source": "second"})
+
+    loaded, manifest = store.load(folder)
+    assert manifest["source"] == "first"
+    assert results(loaded) == before
+    assert leftovers(tmp_path) == []
+
+
+def test_saving_over_an_index_replaces_it_without_leftovers(built: Retriever, tmp_path: Path) -> None:
+    folder = store.save(built, tmp_path / "index", {"source": "first"})
+    other = Retriever.build([Document(id="other", title="Other", text="Something else entirely.")], EMBEDDER)
+
+    store.save(other, folder, {"source": "second"})
+
+    loaded, manifest = store.load(folder)
+    assert manifest["source"] == "second"
+    assert [d.id for d in loaded.docs] == ["other"]
+    assert leftovers(tmp_path) == []
+
+
+def test_knowledge_hash_changes_with_documents_model_and_parameters() -> None:
+    docs = [Document(id="a", title="A", text="Alpha text.")]
+    edited = [Document(id="a", title="A", text="Alpha text, edited.")]
+    base = store.knowledge_hash(docs, "m", {"chunk_words": 180})
+
+    assert store.knowledge_hash(list(docs), "m", {"chunk_words": 180}) == base
+    assert store.knowledge_hash(edited, "m", {"chunk_words": 180}) != base
+    assert store.knowledge_hash(docs, "other-model", {"chunk_words": 180}) != base
+    assert store.knowledge_hash(docs, "m", {"chunk_words": 120}) != base
+
+
+def test_vector_index_is_exact_below_the_threshold_and_hnsw_above() -> None:
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(600, 32)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    query = vectors[123] + 0.05 * rng.normal(size=32).astype(np.float32)
+
+    flat = VectorIndex.build(vectors, ann_threshold=601)
+    hnsw = VectorIndex.build(vectors, ann_threshold=600)
+
+    assert (flat.kind, hnsw.kind) == ("flat", "hnsw")
+    for index in (flat, hnsw):
+        scores, rows = index.search(query, k=5)
+        assert rows[0][0] == 123
+        assert list(scores[0]) == sorted(scores[0], reverse=True)
+
+
+def test_hnsw_index_survives_a_round_trip(tmp_path: Path) -> None:
+    docs = load_documents(write_kb(tmp_path / "kb"))
+    retriever = Retriever.build(docs, EMBEDDER, ann_threshold=1)
+    assert retriever.dense.kind == "hnsw"
+
+    loaded, manifest = store.load(store.save(retriever, tmp_path / "index", {}))
+
+    assert manifest["dense_kind"] == "hnsw" and loaded.dense.kind == "hnsw"
+    assert results(loaded) == results(retriever)
+    assert results(loaded)[0][0][0] == "invoices"
+
+
+def test_vector_index_refuses_an_empty_matrix() -> None:
+    with pytest.raises(ValueError, match="non-empty 2-D"):
+        VectorIndex.build(np.zeros((0, 8), dtype=np.float32))
