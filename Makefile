@@ -28,6 +28,7 @@ test: lint
 bench: install
 	$(PYTHON) -m benchmarks.retrieval
 	$(PYTHON) -m benchmarks.speed
+	$(PYTHON) -m benchmarks.ann
 	$(PYTHON) -m benchmarks.report
 
 format: install

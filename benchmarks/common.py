@@ -15,8 +15,10 @@ RESULTS = ROOT / "results"
 DEFAULT_DATASETS = ROOT.parent.parent / "shared" / "datasets"
 
 
-def arguments(description: str) -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=description)
+def arguments(description: str, parts: tuple[str, ...] = ()) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=description, formatter_class=argparse.RawDescriptionHelpFormatter)
+    if parts:
+        p.add_argument("--parts", nargs="+", choices=parts, default=list(parts), help="which parts to run")
     p.add_argument(
         "--datasets",
         type=Path,

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import yaml
 
 from bot.assistant import Assistant
 from bot.indexing import with_learned_keys
@@ -32,15 +31,6 @@ def top_confidence(m: ScoreMatrices, weight: float, centroid_weight: float) -> n
     """The dense confidence of the top fused document of each query (what routing thresholds)."""
     top = m.fused(weight, centroid_weight).argmax(axis=1)
     return m.dense[np.arange(len(top)), top]
-
-
-def out_of_scope_negatives(settings: Any) -> list[str]:
-    """Extra out-of-scope examples for fitting: the negatives of ``intents.yaml`` when present."""
-    path = settings.knowledge_dir / "intents.yaml"
-    if not path.is_file():
-        return []
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return [str(t) for t in data.get("out_of_scope") or [] if str(t).strip()]
 
 
 def best_threshold(in_scope: np.ndarray, out_of_scope: np.ndarray) -> tuple[float, dict[str, float]]:
@@ -70,7 +60,7 @@ def tune_on_train(assistant: Assistant) -> dict[str, Any]:
     train = list(evalset.train)
     embedder = CachedEmbedder(assistant.embedder)
     documents = load_documents(settings.knowledge_dir)
-    oos = list(evalset.oos_train) + out_of_scope_negatives(settings)
+    oos = list(evalset.oos_train)
     halves = [(train[1::2], train[0::2]), (train[0::2], train[1::2])]
     folds = halves if settings.learn_from_train else [([], train)]
     in_parts, out_parts = [], []
