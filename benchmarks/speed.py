@@ -70,10 +70,12 @@ def build_rate(settings: Any, embedder: Any) -> dict[str, Any]:
 def cold_start(data_dir: Path, runs: int) -> dict[str, Any]:
     """Wall time of a fresh ``supportbot ask`` process (index already built) and its peak memory."""
     env = {**os.environ, "SUPPORTBOT_DATA_DIR": str(data_dir)}
+    # VmHWM, not ru_maxrss: a forked child inherits its parent's ru_maxrss, so it would report
+    # this benchmark's own peak instead of the command's.
     code = (
-        "import resource,time,sys;t=time.perf_counter();from bot.cli import main;"
-        "main(['ask','how do I rotate my api key','--json']);"
-        "print('PEAK',resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,time.perf_counter()-t,file=sys.stderr)"
+        "import sys;from bot.cli import main;main(['ask','how do I rotate my api key','--json']);"
+        "hwm=[l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0];"
+        "print('PEAK',hwm,file=sys.stderr)"
     )
     walls, peaks = [], []
     for _ in range(runs):

@@ -63,6 +63,7 @@ class Retriever:
         for c, chunk in enumerate(chunks):
             self._chunks_of[self._doc_row[chunk.doc_id]].append(c)
         self._chunk_unit = {int(c): u for u, c in enumerate(unit_chunk) if c != KEY}
+        self._chunk_stems: dict[int, frozenset[str]] = {}
 
     def _key_centroids(self) -> np.ndarray:
         """Unit-length mean of each document's key vectors (title and alternative questions)."""
@@ -202,11 +203,17 @@ class Retriever:
         units = [self._chunk_unit[c] for c in ids]
         cos = self.vectors[units] @ np.asarray(vector, dtype=np.float32).reshape(-1)
         if query_stems:
-            overlap = np.array(
-                [len(query_stems & set(stems(self.chunks[c].heading + " " + self.chunks[c].text))) for c in ids]
-            ) / len(query_stems)
+            overlap = np.array([len(query_stems & self._stems_of(c)) for c in ids]) / len(query_stems)
             cos = cos + (0.15 * overlap).astype(np.float32)
         return self.chunks[ids[int(np.argmax(cos))]]
+
+    def _stems_of(self, chunk: int) -> frozenset[str]:
+        """The stems of a chunk's heading and text, computed on first use."""
+        cached = self._chunk_stems.get(chunk)
+        if cached is None:
+            cached = frozenset(stems(self.chunks[chunk].heading + " " + self.chunks[chunk].text))
+            self._chunk_stems[chunk] = cached
+        return cached
 
     def chunks_of(self, doc_id: str) -> list[Chunk]:
         """All chunks of a document, in order."""
