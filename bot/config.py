@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     centroid_weight: float = Field(default=0.0, ge=0.0, description="weight of the key-centroid cosine")
     answer_threshold: float = Field(default=0.4534, description="confidence below which the bot falls back")
     chunk_words: int = Field(default=180, ge=20, le=2000)
-    ann_threshold: int = Field(default=50_000, ge=1, description="units from which FAISS HNSW is used")
+    ann_threshold: int = Field(default=20_000, ge=1, description="units from which FAISS HNSW is used")
     max_sources: int = Field(default=3, ge=1, le=3)
     max_message_chars: int = Field(default=2000, ge=10)
 

@@ -81,7 +81,7 @@ class Retriever:
         weight: float = 0.3,
         centroid_weight: float = 0.0,
         max_words: int = 180,
-        ann_threshold: int = 50_000,
+        ann_threshold: int = 20_000,
         progress: Callable[[int, int], None] | None = None,
     ) -> Retriever:
         """Chunk, embed and index ``documents``.

@@ -25,7 +25,7 @@ class VectorIndex:
         self.kind = kind
 
     @classmethod
-    def build(cls, vectors: np.ndarray, ann_threshold: int = 50_000, hnsw_m: int = 32) -> VectorIndex:
+    def build(cls, vectors: np.ndarray, ann_threshold: int = 20_000, hnsw_m: int = 32) -> VectorIndex:
         """An exact index for fewer than ``ann_threshold`` rows, an HNSW index otherwise."""
         if vectors.ndim != 2 or vectors.shape[0] == 0:
             raise ValueError(f"vectors must be a non-empty 2-D array, got shape {vectors.shape}")
