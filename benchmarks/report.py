@@ -22,13 +22,12 @@ def _row(name: str, s: dict[str, Any], target: str = "") -> str:
     return f"| {name} | {s['R@1']:.3f} | {s['R@5']:.3f} | {s['MRR@10']:.3f} | {s['n']} | {target} |"
 
 
+def _head(title: str, columns: list[str]) -> list[str]:
+    return [f"### {title}", "", "| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+
+
 def retrieval_table(r: dict[str, Any]) -> list[str]:
-    out = [
-        f"### Retrieval quality ({r['date']})",
-        "",
-        "| data set · method | R@1 | R@5 | MRR@10 | queries | target |",
-        "|---|---|---|---|---|---|",
-    ]
+    out = _head(f"Retrieval quality ({r['date']})", ["data set · method", "R@1", "R@5", "MRR@10", "queries", "target"])
     shipped = r["shipped_test"]
     out.append(_row("shipped test split · hybrid (tuned on train)", shipped["retrieval"], "R@1 ≥ 0.90, R@5 ≥ 0.98"))
     out.append(_row("shipped test split · dense only", shipped["dense_only"]))
@@ -74,12 +73,10 @@ def speed_table(s: dict[str, Any]) -> list[str]:
 
 
 def ann_table(a: dict[str, Any]) -> list[str]:
-    out = [
-        f"### Exact vs approximate dense search ({a['date']})",
-        "",
-        "| vectors | flat ms/query | HNSW ms/query | HNSW recall@10 |",
-        "|---|---|---|---|",
-    ]
+    out = _head(
+        f"Exact vs approximate dense search ({a['date']})",
+        ["vectors", "flat ms/query", "HNSW ms/query", "HNSW recall@10"],
+    )
     out += [f"| {r['vectors']:,} | {r['flat_ms']} | {r['hnsw_ms']} | {r['hnsw_recall_at_10']} |" for r in a["sizes"]]
     out += ["", f"Suggested `ann_threshold`: {a['suggested_ann_threshold']} vectors.", ""]
     return out

@@ -6,11 +6,12 @@ import json
 import threading
 import time
 import uuid
+from pathlib import Path
 
 from bot.config import Settings, load_settings
 from bot.errors import InputError
 from bot.handlers import Context, get_handler
-from bot.indexing import ensure_index
+from bot.indexing import ensure_index, load_index
 from bot.routing import decide
 from bot.types import Reply
 from index.embedder import Embedder, make_embedder
@@ -39,6 +40,12 @@ class Assistant:
             if self._retriever is None:
                 self.embedder.warm_up()
                 self._retriever = ensure_index(self.settings, self.embedder, progress=progress)
+
+    def use_index(self, folder: Path) -> None:
+        """Search a prebuilt index folder instead of the knowledge base's own index."""
+        with self._lock:
+            self.embedder.warm_up()
+            self._retriever = load_index(folder, self.settings, self.embedder.name)
 
     @property
     def retriever(self) -> Retriever:

@@ -72,10 +72,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     assistant = _assistant(args)
     if args.index:
-        from bot.indexing import load_index
-
-        assistant.embedder.warm_up()
-        assistant._retriever = load_index(Path(args.index), assistant.settings, assistant.embedder.name)
+        assistant.use_index(Path(args.index))
 
     def run(query: str) -> list[dict[str, Any]]:
         return [{"id": h.doc_id, "score": round(h.score, 4), "title": h.title} for h in assistant.search(query, args.k)]

@@ -11,20 +11,9 @@ from bot.config import Settings
 from bot.errors import InputError, SupportbotError
 from bot.types import Reply, Route, Source
 from index.embedder import HashEmbedder
-from tests.helpers import UNRELATED
+from tests.helpers import REPLY_FIELDS, UNRELATED
 
 pytestmark = pytest.mark.unit
-
-REPLY_FIELDS = {
-    "reply",
-    "route",
-    "intent",
-    "confidence",
-    "sources",
-    "quick_replies",
-    "conversation_id",
-    "ticket",
-}
 
 
 def test_answer_quotes_the_matching_section_with_its_source(fake_assistant: Assistant) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from tests.helpers import UNRELATED, write_article
+from tests.helpers import REPLY_FIELDS, UNRELATED, write_article
 
 pytestmark = pytest.mark.unit
 
@@ -36,16 +36,7 @@ def test_ask_json_prints_one_reply_object(env: Path, capsys: pytest.CaptureFixtu
     assert code == 0
     assert data["route"] == "answer"
     assert data["sources"][0]["id"] == "invoices"
-    assert {
-        "reply",
-        "route",
-        "intent",
-        "confidence",
-        "sources",
-        "quick_replies",
-        "conversation_id",
-        "ticket",
-    } == set(data)
+    assert set(data) == REPLY_FIELDS
     assert (env / "index" / "manifest.json").is_file()
 
 
