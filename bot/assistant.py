@@ -8,6 +8,8 @@ import time
 import uuid
 from pathlib import Path
 
+import numpy as np
+
 from bot.config import Settings, load_settings
 from bot.errors import InputError
 from bot.handlers import Context, get_handler
@@ -17,6 +19,9 @@ from bot.types import Reply
 from index.embedder import Embedder, make_embedder
 from index.retriever import Retriever
 from index.types import Hit
+
+# Documents retrieved per message: enough for 3 sources and 2 related quick replies.
+RETRIEVE_K = 5
 
 
 class Assistant:
@@ -111,13 +116,19 @@ class Assistant:
             InputError: when the message is empty or longer than ``max_message_chars``.
         """
         clean = self.check(text)
-        conversation_id = conversation_id or uuid.uuid4().hex
-        vector = self.embedder.encode([clean])[0]
-        hits = self.retriever.search(clean, vector, k=5)
-        decision = decide(clean, hits, self.settings)
+        return self.respond(conversation_id, clean, self.embedder.encode([clean])[0])
+
+    def respond(self, conversation_id: str | None, text: str, vector: np.ndarray) -> Reply:
+        """The reply to a checked message whose embedding the caller already computed.
+
+        ``reply`` encodes one message and calls this; batch callers (evaluation) encode many
+        messages at once and call it per message, so nothing is encoded twice.
+        """
+        hits = self.retriever.search(text, vector, k=RETRIEVE_K)
+        decision = decide(text, hits, self.settings)
         ctx = Context(
-            conversation_id=conversation_id,
-            text=clean,
+            conversation_id=conversation_id or uuid.uuid4().hex,
+            text=text,
             hits=tuple(hits),
             settings=self.settings,
             intent=decision.intent,

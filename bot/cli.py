@@ -29,12 +29,7 @@ def _assistant(args: argparse.Namespace) -> Any:
     from bot.assistant import Assistant
     from bot.config import load_settings
 
-    overrides: dict[str, Any] = {}
-    if getattr(args, "index", None):
-        overrides["index_dir"] = Path(args.index)
-    if getattr(args, "kb", None):
-        overrides["knowledge_dir"] = Path(args.kb)
-    return Assistant(load_settings(**overrides))
+    return Assistant(load_settings())
 
 
 def _show_reply(reply: Any, as_json: bool) -> None:

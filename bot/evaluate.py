@@ -108,14 +108,21 @@ class Report:
 
 
 def evaluate(assistant: Assistant, split: str = "test") -> Report:
-    """Retrieval quality and abstention on one split, through the real ``Assistant.reply`` path."""
+    """Retrieval quality and abstention on one split, through the assistant's own reply path
+    (``Assistant.respond``), with every question encoded once."""
     evalset = load_shipped_evalset(assistant)
     questions, oos = evalset.split(split)
     r = assistant.retriever
-    matrices = _matrices(r, assistant.embedder, [q.text for q in questions], [q.ids for q in questions])
+    texts = [assistant.check(q.text) for q in questions]
+    vectors = assistant.embedder.encode(texts)
+    matrices = score_matrices(r, vectors, texts, [q.ids for q in questions])
     fused = matrices.fused(r.weight, r.centroid_weight)
-    refused = sum(assistant.reply(None, q.text).route == Route.FALLBACK for q in questions)
-    answered = sum(assistant.reply(None, t).route == Route.ANSWER for t in oos)
+    refused = sum(assistant.respond(None, t, v).route == Route.FALLBACK for t, v in zip(texts, vectors, strict=True))
+    oos_texts = [assistant.check(t) for t in oos]
+    oos_vectors = assistant.embedder.encode(oos_texts)
+    answered = sum(
+        assistant.respond(None, t, v).route == Route.ANSWER for t, v in zip(oos_texts, oos_vectors, strict=True)
+    )
     return Report(
         split=split,
         retrieval=retrieval_scores(fused, matrices.relevant).as_dict(),

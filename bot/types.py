@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -45,7 +45,6 @@ class Reply:
     sources: tuple[Source, ...] = ()
     quick_replies: tuple[str, ...] = ()
     ticket: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if len(self.sources) > 3:
@@ -65,10 +64,4 @@ class Reply:
             "conversation_id": self.conversation_id,
             "ticket": self.ticket,
         }
-        data.update(self.extra)
         return data
-
-
-def as_dict(obj: Any) -> dict[str, Any]:
-    """A dataclass as a plain dict (for JSON output)."""
-    return asdict(obj)

@@ -171,13 +171,10 @@ class Retriever:
             raise ValueError(f"k must be greater than 0. Currently, the k is {k}")
         w = self.weight if weight is None else weight
         dense = self.dense_scores(vector)[0]
-        centroid = self.centroid_scores(vector)[0]
         sparse = self.sparse.scores(query)
-        fused = fuse(dense + self.centroid_weight * centroid, sparse, w)
-        order = np.argsort(-fused)
-        top = order[:k]
+        fused = fuse(dense + self.centroid_weight * self.centroid_scores(vector)[0], sparse, w)
+        top = np.argsort(-fused)[:k]
         top_sparse = float(sparse.max()) or 1.0
-        after = np.append(fused[order[1 : k + 1]], fused[order[-1]])
         q_stems = set(stems(query))
         return [
             Hit(
@@ -188,11 +185,8 @@ class Retriever:
                 dense=float(dense[i]),
                 sparse=float(sparse[i] / top_sparse),
                 chunk=self.best_chunk(int(i), vector, q_stems),
-                centroid=float(centroid[i]),
-                bm25=float(sparse[i]),
-                margin=float(fused[i] - after[rank]),
             )
-            for rank, i in enumerate(top)
+            for i in top
         ]
 
     def best_chunk(self, doc_row: int, vector: np.ndarray, query_stems: set[str]) -> Chunk | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -46,9 +46,8 @@ class Chunk:
 class Hit:
     """A document the retriever found, with its best section and the scores that placed it.
 
-    ``dense`` is the best cosine among the document's keys and chunks, ``centroid`` the cosine
-    to its key centroid, ``sparse`` its BM25 score over the query's best, ``bm25`` the raw BM25
-    score, ``margin`` its fused-score lead over the next document.
+    ``score`` is the fused score, ``dense`` the best cosine among the document's keys and
+    chunks, ``sparse`` its BM25 score over the query's best.
     """
 
     doc_id: str
@@ -58,7 +57,3 @@ class Hit:
     dense: float
     sparse: float
     chunk: Chunk | None = None
-    centroid: float = 0.0
-    bm25: float = 0.0
-    margin: float = 0.0
-    extra: dict[str, float] = field(default_factory=dict)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from bot.config import Settings
 from bot.types import Reply, Route
@@ -20,7 +20,6 @@ class Context:
     settings: Settings
     intent: str | None = None
     confidence: float = 0.0
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 Handler = Callable[[Context], Reply]
@@ -43,8 +42,6 @@ def get_handler(route: Route | str) -> Handler:
     Raises:
         KeyError: naming the known routes, when none is registered.
     """
-    from bot.handlers import answer, fallback, smalltalk  # noqa: F401  (registers the handlers)
-
     key = Route(route)
     if key not in HANDLERS:
         known = ", ".join(sorted(r.value for r in HANDLERS))
