@@ -5,30 +5,28 @@ from __future__ import annotations
 import json
 import threading
 import time
-import uuid
 from pathlib import Path
 
 import numpy as np
 
 from bot.config import Settings, load_settings
+from bot.dialogue import Understanding, respond, understand
 from bot.errors import InputError
-from bot.handlers import Context, get_handler
 from bot.indexing import ensure_index, load_index
-from bot.routing import decide
+from bot.intents import IntentClassifier, ensure_model
 from bot.types import Reply
 from index.embedder import Embedder, make_embedder
 from index.retriever import Retriever
 from index.types import Hit
 
-# Documents retrieved per message: enough for 3 sources and 2 related quick replies.
-RETRIEVE_K = 5
-
 
 class Assistant:
-    """Guards input, encodes it once, retrieves, routes and hands over to the route's handler.
+    """Guards input, encodes it once, classifies and retrieves, routes and hands over to the
+    route's handler.
 
-    The constructor is cheap; ``warm_up()`` loads the model and the index (building the index
-    when the knowledge changed). ``reply`` warms up on first use.
+    The constructor is cheap; ``warm_up()`` loads the model, the index and the intent
+    classifier (building the index or training the classifier when their files changed).
+    ``reply`` warms up on first use.
     """
 
     def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None) -> None:
@@ -37,6 +35,7 @@ class Assistant:
             self.settings.embedder, self.settings.model_cache_dir, self.settings.threads
         )
         self._retriever: Retriever | None = None
+        self._intents: IntentClassifier | None = None
         self._lock = threading.Lock()
 
     def warm_up(self, progress: bool = True) -> None:
@@ -45,6 +44,9 @@ class Assistant:
             if self._retriever is None:
                 self.embedder.warm_up()
                 self._retriever = ensure_index(self.settings, self.embedder, progress=progress)
+                self._intents = ensure_model(
+                    self.settings.resolved_intents_file, self.settings.intent_model_dir, self.embedder, progress
+                )
 
     def use_index(self, folder: Path) -> None:
         """Search a prebuilt index folder instead of the knowledge base's own index."""
@@ -58,6 +60,12 @@ class Assistant:
             self.warm_up()
         assert self._retriever is not None
         return self._retriever
+
+    @property
+    def intents(self) -> IntentClassifier | None:
+        """The intent classifier, or None when the knowledge has no intent examples."""
+        self.retriever  # noqa: B018  (warms up)
+        return self._intents
 
     def check(self, text: str) -> str:
         """The message stripped, or ``InputError`` when it is empty or too long."""
@@ -124,14 +132,8 @@ class Assistant:
         ``reply`` encodes one message and calls this; batch callers (evaluation) encode many
         messages at once and call it per message, so nothing is encoded twice.
         """
-        hits = self.retriever.search(text, vector, k=RETRIEVE_K)
-        decision = decide(text, hits, self.settings)
-        ctx = Context(
-            conversation_id=conversation_id or uuid.uuid4().hex,
-            text=text,
-            hits=tuple(hits),
-            settings=self.settings,
-            intent=decision.intent,
-            confidence=decision.confidence,
-        )
-        return get_handler(decision.route)(ctx)
+        return respond(conversation_id, text, self.understand(text, vector), self.settings)
+
+    def understand(self, text: str, vector: np.ndarray) -> Understanding:
+        """The intent, retrieved documents and route of a checked message, without replying."""
+        return understand(text, vector, self.retriever, self.intents, self.settings)

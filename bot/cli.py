@@ -166,6 +166,66 @@ def cmd_index_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _embedder() -> Any:
+    from bot.config import load_settings
+    from index.embedder import make_embedder
+
+    settings = load_settings()
+    embedder = make_embedder(settings.embedder, settings.model_cache_dir, settings.threads)
+    embedder.warm_up()
+    return embedder
+
+
+def cmd_intents_train(args: argparse.Namespace) -> int:
+    from bot.intents import train_from
+    from knowledge.intents import load_intents
+
+    data = load_intents(args.data)
+    validation = load_intents(args.validation) if args.validation else None
+    model = train_from(_embedder(), data, validation)
+    model.save(args.out)
+    info = {**model.info, "threshold": round(model.threshold, 4), "out": args.out}
+    print(json.dumps(info), file=sys.stderr)
+    return 0
+
+
+def cmd_intents_predict(args: argparse.Namespace) -> int:
+    from bot.intents import IntentClassifier
+
+    embedder = _embedder()
+    model = IntentClassifier.load(args.model, embedder.name)
+    texts = [line.strip() for _, line in _lines(args.batch)] if args.batch else [args.text or ""]
+    if not any(texts):
+        raise SupportbotError("intents predict needs TEXT or --batch FILE")
+    for start in range(0, len(texts), 256):
+        chunk = texts[start : start + 256]
+        for p in model.predict(chunk, embedder.encode(chunk, batch_size=128)):
+            _print_json(p.to_json())
+    return 0
+
+
+def cmd_intents_eval(args: argparse.Namespace) -> int:
+    from bot.config import load_settings
+    from bot.intents import cross_validate, encode_set
+    from knowledge.intents import load_intents
+
+    data = load_intents(args.data or load_settings().resolved_intents_file)
+    vectors, negatives = encode_set(_embedder(), data)
+    report = cross_validate(data, vectors, negatives, folds=args.folds).as_dict()
+    if args.json:
+        _print_json(report)
+        return 0
+    print(f"{report['examples']} examples, {len(data.intents)} intents, {report['folds']}-fold stratified")
+    print(f"accuracy {report['accuracy']:.3f}  macro-F1 {report['macro_f1']:.3f}")
+    if report["out_of_scope_recall"] is not None:
+        print(f"out-of-scope negatives refused {report['out_of_scope_recall']:.1%}", end="; ")
+    print(f"in-scope examples refused {report['in_scope_refused']:.1%}")
+    print("most confused (true -> predicted):")
+    for row in report["confused"]:
+        print(f"  {row['count']:>3}  {row['true']} -> {row['predicted']}")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from ui.server import serve
 
@@ -211,6 +271,24 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--kb", help="knowledge folder, or FAQ .jsonl/.csv (id, question, answer[, title, url])")
     build.add_argument("--out", help="the index folder to publish")
     build.set_defaults(fn=cmd_index_build)
+
+    intents = sub.add_parser("intents", help="train, use and evaluate intent classifiers")
+    intents_sub = intents.add_subparsers(dest="intents_command", required=True)
+    train = intents_sub.add_parser("train", help="train a classifier from examples")
+    train.add_argument("data", help="CSV (text,intent; intent out_of_scope marks negatives) or intents YAML")
+    train.add_argument("--out", required=True, help="the model folder to write")
+    train.add_argument("--validation", help="held-out examples (same formats) to calibrate the threshold on")
+    train.set_defaults(fn=cmd_intents_train)
+    predict = intents_sub.add_parser("predict", help="classify texts; prints JSON lines")
+    predict.add_argument("text", nargs="?")
+    predict.add_argument("--model", required=True, help="a folder written by 'intents train'")
+    predict.add_argument("--batch", help="one text a line; '-' for standard input")
+    predict.set_defaults(fn=cmd_intents_predict)
+    iev = intents_sub.add_parser("eval", help="cross-validate the shipped intents (or --data)")
+    iev.add_argument("--data", help="intent examples; the shipped intents.yaml by default")
+    iev.add_argument("--folds", type=int, default=5)
+    iev.add_argument("--json", action="store_true")
+    iev.set_defaults(fn=cmd_intents_eval)
 
     serve = sub.add_parser("serve", help="serve the chat page")
     serve.add_argument("--host", default="127.0.0.1")

@@ -33,7 +33,19 @@ class Settings(BaseSettings):
     )
     fusion_weight: float = Field(default=0.4, ge=0.0, description="BM25 weight in the fused score")
     centroid_weight: float = Field(default=0.0, ge=0.0, description="weight of the key-centroid cosine")
-    answer_threshold: float = Field(default=0.4534, description="confidence below which the bot falls back")
+    answer_threshold: float = Field(
+        default=0.4534, description="retrieval confidence needed to answer a message no intent covers"
+    )
+    intent_threshold: float = Field(
+        default=0.5, ge=0.0, le=1.0, description="intent probability from which routing trusts the intent"
+    )
+    intent_answer_threshold: float = Field(
+        default=0.35, description="retrieval confidence needed to answer when the intent is in scope"
+    )
+    clarify_margin: float = Field(
+        default=0.1, ge=0.0, le=1.0, description="top-two intent probability gap below which the bot asks"
+    )
+    intents_file: Path | None = Field(default=None, description="intent examples; <knowledge_dir>/intents.yaml")
     chunk_words: int = Field(default=180, ge=20, le=2000)
     ann_threshold: int = Field(default=20_000, ge=1, description="units from which FAISS HNSW is used")
     max_sources: int = Field(default=3, ge=1, le=3)
@@ -52,6 +64,14 @@ class Settings(BaseSettings):
     @property
     def resolved_index_dir(self) -> Path:
         return self.index_dir or self.data_dir / "index"
+
+    @property
+    def resolved_intents_file(self) -> Path:
+        return self.intents_file or self.knowledge_dir / "intents.yaml"
+
+    @property
+    def intent_model_dir(self) -> Path:
+        return self.data_dir / "intents"
 
     @property
     def model_cache_dir(self) -> Path:

@@ -8,7 +8,10 @@ from typing import Any
 import numpy as np
 
 from bot.assistant import Assistant
+from bot.config import Settings
+from bot.dialogue import Understanding
 from bot.indexing import with_learned_keys
+from bot.routing import GROUNDED, decide
 from bot.types import Route
 from index.embedder import CachedEmbedder
 from index.fusion import tune_weights
@@ -76,12 +79,83 @@ def tune_on_train(assistant: Assistant) -> dict[str, Any]:
     assistant.retriever.weight, assistant.retriever.centroid_weight = w, a
     settings.answer_threshold = threshold
     fused = retrieval_scores(in_m.fused(w, a), in_m.relevant)
-    return {
+    result: dict[str, Any] = {
         "SUPPORTBOT_FUSION_WEIGHT": w,
         "SUPPORTBOT_CENTROID_WEIGHT": a,
         "SUPPORTBOT_ANSWER_THRESHOLD": round(threshold, 4),
-        "train_heldout": {**fused.as_dict(), **{k: round(v, 4) for k, v in rates.items()}},
-        "objective": round(results[(w, a)], 4),
+    }
+    if assistant.intents is not None:
+        routing = tune_routing(assistant, [q.text for q in train], oos)
+        result.update({k: v for k, v in routing.items() if k.startswith("SUPPORTBOT_")})
+        rates = routing["rates"]
+    result["train_heldout"] = {**fused.as_dict(), **{k: round(v, 4) for k, v in rates.items()}}
+    result["objective"] = round(results[(w, a)], 4)
+    return result
+
+
+# Candidate values of the routing thresholds searched by ``tune_routing``.
+ANSWER_GRID = tuple(round(x, 3) for x in np.arange(0.30, 0.651, 0.02))
+INTENT_GRID = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+CLARIFY_GRID = (0.0, 0.05, 0.1, 0.2)
+
+
+Understood = list[tuple[str, Understanding]]
+
+
+def routing_rates(
+    in_scope: Understood, out_of_scope: Understood, settings: Settings, routes: dict[str, str]
+) -> dict[str, float]:
+    """How often in-scope questions are not answered (refused, clarified, handed off) and
+    out-of-scope ones are answered, when routed with ``settings``."""
+
+    def route(text: str, u: Understanding) -> Route:
+        return decide(text, list(u.hits), settings, u.prediction, routes).route
+
+    refused = [route(t, u) not in GROUNDED for t, u in in_scope]
+    clarified = [route(t, u) is Route.CLARIFY for t, u in in_scope]
+    answered = [route(t, u) in GROUNDED for t, u in out_of_scope]
+    return {
+        "refused_in_scope": float(np.mean(refused)) if refused else 0.0,
+        "clarified_in_scope": float(np.mean(clarified)) if clarified else 0.0,
+        "answered_out_of_scope": float(np.mean(answered)) if answered else 0.0,
+    }
+
+
+def tune_routing(assistant: Assistant, questions: list[str], out_of_scope: list[str]) -> dict[str, Any]:
+    """Choose ``answer_threshold``, ``intent_answer_threshold`` and ``clarify_margin`` on
+    labelled questions: minimise (in-scope not answered + out-of-scope answered), a
+    clarification costing half a refusal. Ties go to the lower thresholds and the smaller margin.
+    """
+    settings = assistant.settings
+    routes = assistant.intents.routes if assistant.intents is not None else {}
+
+    def understood(texts: list[str]) -> Understood:
+        clean = [assistant.check(t) for t in texts]
+        return [(t, assistant.understand(t, v)) for t, v in zip(clean, assistant.embedder.encode(clean), strict=True)]
+
+    in_scope, oos = understood(questions), understood(out_of_scope)
+    names = ("clarify_margin", "intent_threshold", "answer_threshold", "intent_answer_threshold")
+    grid = [
+        (margin, t_int, t_any, t_low)
+        for margin in CLARIFY_GRID
+        for t_int in INTENT_GRID
+        for t_any in ANSWER_GRID
+        for t_low in ANSWER_GRID
+        if t_low <= t_any
+    ]
+    best: tuple[float, dict[str, float]] | None = None
+    for values in grid:
+        trial = settings.model_copy(update=dict(zip(names, values, strict=True)))
+        r = routing_rates(in_scope, oos, trial, routes)
+        cost = r["refused_in_scope"] - 0.5 * r["clarified_in_scope"] + r["answered_out_of_scope"]
+        if best is None or cost < best[0] - 1e-12:
+            best = (cost, dict(zip(names, values, strict=True)))
+    assert best is not None
+    for name, value in best[1].items():
+        setattr(settings, name, value)
+    return {
+        **{f"SUPPORTBOT_{name.upper()}": value for name, value in best[1].items()},
+        "rates": routing_rates(in_scope, oos, settings, routes),
     }
 
 
@@ -117,12 +191,10 @@ def evaluate(assistant: Assistant, split: str = "test") -> Report:
     vectors = assistant.embedder.encode(texts)
     matrices = score_matrices(r, vectors, texts, [q.ids for q in questions])
     fused = matrices.fused(r.weight, r.centroid_weight)
-    refused = sum(assistant.respond(None, t, v).route == Route.FALLBACK for t, v in zip(texts, vectors, strict=True))
+    refused = sum(assistant.respond(None, t, v).route not in GROUNDED for t, v in zip(texts, vectors, strict=True))
     oos_texts = [assistant.check(t) for t in oos]
     oos_vectors = assistant.embedder.encode(oos_texts)
-    answered = sum(
-        assistant.respond(None, t, v).route == Route.ANSWER for t, v in zip(oos_texts, oos_vectors, strict=True)
-    )
+    answered = sum(assistant.respond(None, t, v).route in GROUNDED for t, v in zip(oos_texts, oos_vectors, strict=True))
     return Report(
         split=split,
         retrieval=retrieval_scores(fused, matrices.relevant).as_dict(),

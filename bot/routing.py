@@ -1,6 +1,13 @@
 """Choosing the route of a message from what the classifier and the retriever found.
 
-Thresholds come from settings; this module holds no numbers of its own.
+The decision combines two signals. The intent classifier says what kind of message it is
+(small talk, a request for a person, a failure, a question) and whether it is out of
+scope; retrieval says whether the knowledge base holds an answer. An in-scope intent
+with a probability of at least ``intent_threshold`` lowers the retrieval confidence needed
+to answer (``intent_answer_threshold``); any other message is answered only when retrieval
+alone is sure (``answer_threshold``). Two intents of different routes about equally likely
+(``clarify_margin``) lead to a question. Thresholds come from settings; this module holds
+no numbers of its own.
 """
 
 from __future__ import annotations
@@ -9,8 +16,12 @@ from dataclasses import dataclass
 
 from bot.config import Settings
 from bot.handlers.smalltalk import smalltalk_intent
+from bot.intents import Prediction
 from bot.types import Route
 from index.types import Hit
+
+# Routes whose reply is drawn from the knowledge base and so needs a retrieval hit.
+GROUNDED = frozenset({Route.ANSWER, Route.TROUBLESHOOT, Route.ADVISE})
 
 
 @dataclass(frozen=True)
@@ -18,6 +29,7 @@ class Decision:
     route: Route
     intent: str | None
     confidence: float
+    runner_up: str | None = None
 
 
 def retrieval_confidence(hits: list[Hit]) -> float:
@@ -33,12 +45,38 @@ def retrieval_confidence(hits: list[Hit]) -> float:
     return max(0.0, min(1.0, hits[0].dense))
 
 
-def decide(text: str, hits: list[Hit], settings: Settings) -> Decision:
-    """The route for ``text``: small talk by rule, else answer above the threshold, else fallback."""
+def decide(
+    text: str,
+    hits: list[Hit],
+    settings: Settings,
+    prediction: Prediction | None = None,
+    routes: dict[str, str] | None = None,
+) -> Decision:
+    """The route for ``text``.
+
+    Args:
+        prediction: the intent classifier's reading, or None when there is no classifier
+            (an imported FAQ without intents): then retrieval alone decides.
+        routes: each intent's route, from the intent data.
+    """
     small = smalltalk_intent(text)
     if small is not None:
         return Decision(Route.SMALLTALK, small, 1.0)
-    confidence = retrieval_confidence(hits)
-    if confidence >= settings.answer_threshold:
-        return Decision(Route.ANSWER, None, confidence)
-    return Decision(Route.FALLBACK, None, confidence)
+    retrieval = retrieval_confidence(hits)
+    if prediction is None or prediction.confidence < settings.intent_threshold:
+        if retrieval >= settings.answer_threshold:
+            return Decision(Route.ANSWER, None, retrieval)
+        return Decision(Route.FALLBACK, None, retrieval)
+
+    intent = prediction.best
+    routes = routes or {}
+    route = Route(routes.get(intent, Route.ANSWER.value))
+    other = prediction.runner_up
+    other_route = Route(routes.get(other, Route.ANSWER.value)) if other else None
+    if other and other_route is not route and prediction.margin < settings.clarify_margin:
+        return Decision(Route.CLARIFY, intent, prediction.confidence, runner_up=other)
+    if route in GROUNDED:
+        if retrieval >= settings.intent_answer_threshold and hits:
+            return Decision(route, intent, retrieval)
+        return Decision(Route.FALLBACK, intent, retrieval)
+    return Decision(route, intent, prediction.confidence)

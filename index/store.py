@@ -48,7 +48,7 @@ def knowledge_hash(documents: Sequence[Document], model: str, params: dict[str, 
     return h.hexdigest()
 
 
-def _sha256(path: Path) -> str:
+def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -88,17 +88,17 @@ def save(retriever: Retriever, folder: Path, manifest: dict[str, Any]) -> Path:
             "dense_kind": retriever.dense.kind,
             "fusion_weight": retriever.weight,
             "centroid_weight": retriever.centroid_weight,
-            "checksums": {str(p.relative_to(tmp)): _sha256(p) for p in files},
+            "checksums": {str(p.relative_to(tmp)): sha256_file(p) for p in files},
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-        _publish(tmp, folder)
+        publish_folder(tmp, folder)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return folder
 
 
-def _publish(tmp: Path, folder: Path) -> None:
+def publish_folder(tmp: Path, folder: Path) -> None:
     """Rename ``tmp`` to ``folder``; an existing folder is moved aside first, then removed."""
     old = None
     if folder.exists():
@@ -140,7 +140,7 @@ def load(folder: Path, verify: bool = True) -> tuple[Retriever, dict[str, Any]]:
             path = folder / name
             if not path.exists():
                 raise IndexStoreError(f"{folder}: {name} is missing")
-            if _sha256(path) != digest:
+            if sha256_file(path) != digest:
                 raise IndexStoreError(f"{folder}: {name} does not match its checksum; rebuild the index")
     data = json.loads((folder / "docs.json").read_text(encoding="utf-8"))
     vectors = np.load(folder / "vectors.npy")

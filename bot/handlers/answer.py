@@ -47,18 +47,28 @@ def sources_for(hits: tuple[Hit, ...], limit: int) -> tuple[Source, ...]:
     )
 
 
-@register(Route.ANSWER)
-def answer(ctx: Context) -> Reply:
+def grounded_reply(ctx: Context, route: Route, lead: str = "") -> Reply:
+    """The best section of the best article as the reply of ``route``, with its sources and
+    close runners-up as quick replies. ``lead`` is a sentence put before the section."""
     top = ctx.hits[0]
     sources = sources_for(ctx.hits, ctx.settings.max_sources)
     cited = {s.id for s in sources}
     related = [h.title for h in ctx.hits[1:4] if h.doc_id not in cited and h.score >= top.score - RELATED_MARGIN]
+    section = render_section(top)
     return Reply(
-        reply=render_section(top),
-        route=Route.ANSWER,
+        reply=f"{lead}\n\n{section}" if lead else section,
+        route=route,
         conversation_id=ctx.conversation_id,
         intent=ctx.intent,
         confidence=ctx.confidence,
         sources=sources,
-        quick_replies=(*related[:2], "How do I reach a person?"),
+        quick_replies=(*related[:2], PERSON),
     )
+
+
+PERSON = "How do I reach a person?"
+
+
+@register(Route.ANSWER)
+def answer(ctx: Context) -> Reply:
+    return grounded_reply(ctx, Route.ANSWER)

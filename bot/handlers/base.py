@@ -20,6 +20,7 @@ class Context:
     settings: Settings
     intent: str | None = None
     confidence: float = 0.0
+    runner_up: str | None = None
 
 
 Handler = Callable[[Context], Reply]
