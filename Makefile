@@ -29,6 +29,7 @@ bench: install
 	$(PYTHON) -m benchmarks.retrieval
 	$(PYTHON) -m benchmarks.speed
 	$(PYTHON) -m benchmarks.ann
+	$(PYTHON) -m benchmarks.intents
 	$(PYTHON) -m benchmarks.report
 
 format: install

@@ -82,9 +82,51 @@ def ann_table(a: dict[str, Any]) -> list[str]:
     return out
 
 
+def intents_table(r: dict[str, Any]) -> list[str]:
+    out = _head(
+        f"Intent classification ({r['date']}, frozen {r['embedder']} + head)",
+        ["data set", "accuracy", "macro-F1", "out-of-scope recall", "naive (embedding + LR)", "train s", "target"],
+    )
+    targets = {"banking77": "≥ 0.940", "hwu64": "≥ 0.930"}
+    for name in ("banking77", "hwu64"):
+        if name in r:
+            d = r[name]
+            h, n = d["head"], d["naive_logistic_regression"]
+            out.append(
+                f"| {name} test ({d['test_examples']}) | {h['accuracy']:.3f} | {h['macro_f1']:.3f} | – | "
+                f"{n['accuracy']:.3f} | {d['train_seconds']} | {targets[name]} |"
+            )
+    if "clinc150" in r:
+        d = r["clinc150"]
+        h, n = d["head"], d["naive_logistic_regression"]
+        out.append(
+            f"| clinc150 test + oos_test, in-scope accuracy (threshold on val) | {h['in_scope_accuracy']:.3f} | "
+            f"{h['macro_f1']:.3f} | {h['out_of_scope_recall']:.3f} | {n['in_scope_accuracy']:.3f} / "
+            f"{n['out_of_scope_recall']:.3f} | {d['train_seconds']} | ≥ 0.965 / ≥ 0.75 |"
+        )
+    if "shipped" in r:
+        d = r["shipped"]
+        out.append(
+            f"| shipped intents, {d['folds']}-fold CV ({d['examples']} examples, {d['intents']} intents) | "
+            f"{d['accuracy']:.3f} | {d['macro_f1']:.3f} | {d['out_of_scope_recall']:.3f} | – | – | ≥ 0.95 |"
+        )
+    costs = [(name, r[name]["cost"]) for name in ("banking77", "hwu64", "clinc150") if name in r]
+    if costs:
+        name, c = costs[0]
+        out += [
+            "",
+            f"Classification on top of the embedding ({name}, one message at a time): p50 "
+            f"{c['classify_ms_p50']} ms, p95 {c['classify_ms_p95']} ms (target ≤ 2 ms); "
+            f"the embedding itself p50 {c['embed_ms_p50']} ms.",
+        ]
+    out.append("")
+    return out
+
+
 def main() -> None:
     lines: list[str] = []
-    for name, table in (("retrieval", retrieval_table), ("speed", speed_table), ("ann", ann_table)):
+    tables = (("retrieval", retrieval_table), ("speed", speed_table), ("ann", ann_table), ("intents", intents_table))
+    for name, table in tables:
         data = _load(name)
         if data is not None:
             lines += table(data)

@@ -163,6 +163,11 @@ def cmd_index_build(args: argparse.Namespace) -> int:
     embedder = make_embedder(settings.embedder, settings.model_cache_dir, settings.threads)
     retriever = build(documents, embedder, out, settings, source=str(kb))
     print(f"indexed {len(retriever.docs)} documents, {len(retriever.chunks)} chunks into {out}", file=sys.stderr)
+    if kb == settings.knowledge_dir and settings.resolved_intents_file.is_file():
+        from bot.intents import ensure_model
+
+        ensure_model(settings.resolved_intents_file, settings.intent_model_dir, embedder)
+        print(f"intent model ready in {settings.intent_model_dir}", file=sys.stderr)
     return 0
 
 

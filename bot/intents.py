@@ -112,7 +112,7 @@ class IntentClassifier:
 
     # -- features and scores -------------------------------------------------------------
     def _features(self, texts: Sequence[str], vectors: np.ndarray) -> sparse.csr_matrix:
-        return _stack(self.words, self.chars, self.params, texts, vectors)
+        return stack_features(self.words, self.chars, self.params, texts, vectors)
 
     def probabilities(self, texts: Sequence[str], vectors: np.ndarray) -> np.ndarray:
         """Calibrated probabilities, one column per entry of ``svm.classes_``."""
@@ -221,21 +221,21 @@ def decision_scores(svm: LinearSVC, features: sparse.csr_matrix) -> np.ndarray:
     return scores
 
 
-def _stack(
+def stack_features(
     words: TfidfVectorizer, chars: TfidfVectorizer, params: HeadParams, texts: Sequence[str], vectors: np.ndarray
 ) -> sparse.csr_matrix:
     dense = sparse.csr_matrix(np.asarray(vectors, dtype=np.float32) * params.embedding_weight)
     return sparse.hstack([dense, words.transform(texts), chars.transform(texts)], format="csr")
 
 
-def _fit_head(
+def fit_head(
     texts: Sequence[str], labels: Sequence[str], vectors: np.ndarray, params: HeadParams
 ) -> tuple[TfidfVectorizer, TfidfVectorizer, LinearSVC]:
     words, chars = _featurizers(params, len(texts))
     words.fit(texts)
     chars.fit(texts)
     svm = LinearSVC(C=params.c, random_state=SEED)
-    svm.fit(_stack(words, chars, params, texts, vectors), list(labels))
+    svm.fit(stack_features(words, chars, params, texts, vectors), list(labels))
     return words, chars, svm
 
 
@@ -277,8 +277,10 @@ def _oof_scores(
     out = np.zeros((len(texts), len(classes)), dtype=np.float64)
     split = StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED)
     for train_idx, held_idx in split.split(np.zeros(len(y)), y):
-        words, chars, svm = _fit_head([texts[i] for i in train_idx], y[train_idx].tolist(), vectors[train_idx], params)
-        scores = decision_scores(svm, _stack(words, chars, params, [texts[i] for i in held_idx], vectors[held_idx]))
+        words, chars, svm = fit_head([texts[i] for i in train_idx], y[train_idx].tolist(), vectors[train_idx], params)
+        scores = decision_scores(
+            svm, stack_features(words, chars, params, [texts[i] for i in held_idx], vectors[held_idx])
+        )
         cols = [classes.index(c) for c in svm.classes_]
         block = np.full((len(held_idx), len(classes)), scores.min() - 1.0)
         block[:, cols] = scores
@@ -309,7 +311,7 @@ def train(
     classes = sorted(set(labels))
     steps = tqdm(total=3, desc="training intents", unit="step", disable=not progress)
     steps.set_postfix_str("fitting")
-    words, chars, svm = _fit_head(texts, labels, vectors, params)
+    words, chars, svm = fit_head(texts, labels, vectors, params)
     steps.update()
     model = IntentClassifier(
         labels=sorted(set(data.labels)),

@@ -10,6 +10,7 @@ import pytest
 
 from bot.assistant import Assistant
 from bot.handlers.answer import SOURCE_MARGIN
+from bot.routing import GROUNDED
 from bot.types import Route
 
 pytestmark = pytest.mark.integration
@@ -41,12 +42,13 @@ pytestmark = pytest.mark.integration
 def test_question_is_answered_from_the_right_article(assistant: Assistant, question: str, article: str) -> None:
     reply = assistant.reply(None, question)
 
-    assert reply.route is Route.ANSWER
+    # Failures go to the troubleshoot route and model choice to advise; both cite the article.
+    assert reply.route in GROUNDED
     assert reply.sources[0].id == article
     # Further sources are cited only when they score nearly as well as the first, and never twice.
     assert all(s.score >= reply.sources[0].score - SOURCE_MARGIN for s in reply.sources)
     assert len({s.id for s in reply.sources}) == len(reply.sources)
-    assert reply.confidence >= assistant.settings.answer_threshold
+    assert reply.confidence >= assistant.settings.intent_answer_threshold
 
 
 def test_model_choice_question_finds_the_language_or_translation_guide(assistant: Assistant) -> None:
@@ -96,7 +98,7 @@ def test_answer_shows_one_section_and_links_to_it(assistant: Assistant) -> None:
 def test_a_short_error_code_is_enough(assistant: Assistant) -> None:
     reply = assistant.reply(None, "401")
 
-    assert reply.route is Route.ANSWER
+    assert reply.route is Route.TROUBLESHOOT
     assert reply.sources[0].id == "error-401-unauthorized"
 
 
@@ -108,8 +110,8 @@ def test_gibberish_is_not_answered(assistant: Assistant, text: str) -> None:
 @pytest.mark.xfail(
     strict=True,
     raises=AssertionError,
-    reason="no handoff handler exists yet (issue 5): asking for a person gets the support-channels "
-    "article, not a ticket (DESIGN.md: route handoff)",
+    reason="no tickets yet (issue 5): asking for a person routes to handoff and gives the support "
+    "contact, but creates no ticket (DESIGN.md: route handoff)",
 )
 def test_asking_for_a_person_hands_the_conversation_over(assistant: Assistant) -> None:
     offer = assistant.reply(None, "how do I bake sourdough bread")

@@ -1,0 +1,249 @@
+"""Intent classification on BANKING77, HWU64 and CLINC150, and cross-validation on the shipped intents.
+
+Every data set is embedded once with the packaged encoder (the same vectors the assistant
+computes for retrieval); the product's head (bot.intents) and the naive baseline (logistic
+regression on the embedding alone) are trained on the train split only. The head's two
+hyperparameters are chosen per data set on a validation split: CLINC150's own ``val``, a
+stratified tenth of the train split elsewhere. CLINC150's out-of-scope threshold is tuned on
+``val`` + ``oos_val`` and reported on ``test`` + ``oos_test``.
+
+Run: python -m benchmarks.intents [--parts banking77 hwu64 clinc150 shipped] [--quick]
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import f1_score
+from sklearn.model_selection import train_test_split
+
+from benchmarks.common import arguments, write_result
+from bot.config import load_settings
+from bot.intents import (
+    SEED,
+    HeadParams,
+    IntentClassifier,
+    cross_validate,
+    encode_set,
+    fit_head,
+    stack_features,
+    train,
+)
+from index.embedder import OnnxMiniLM
+from knowledge.intents import IntentSet, load_intents
+
+PARTS = ("banking77", "hwu64", "clinc150", "shipped")
+GRID = [(w, c) for w in (2.0, 3.0, 4.0) for c in (0.1, 0.3, 1.0)]
+
+
+def _csv(path: Path) -> list[tuple[str, str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return [(r["text"], r["category"]) for r in csv.DictReader(f)]
+
+
+def _set(rows: list[tuple[str, str]], negatives: list[str] | None = None) -> IntentSet:
+    return IntentSet(tuple(t for t, _ in rows), tuple(i for _, i in rows), {}, tuple(negatives or ()))
+
+
+def _accuracy(model: IntentClassifier, texts: list[str], labels: list[str], vectors: np.ndarray) -> dict[str, float]:
+    """Top-intent accuracy and macro-F1 (the threshold aside: these sets have no out-of-scope class)."""
+    probs = model.probabilities(texts, vectors)
+    classes = np.array(model.svm.classes_)
+    predicted = classes[probs.argmax(axis=1)]
+    truth = np.array(labels)
+    return {
+        "accuracy": round(float((predicted == truth).mean()), 4),
+        "macro_f1": round(float(f1_score(truth, predicted, average="macro")), 4),
+    }
+
+
+def _baseline(train_v: np.ndarray, train_y: list[str], test_v: np.ndarray, test_y: list[str]) -> dict[str, float]:
+    lr = LogisticRegression(C=10.0, max_iter=3000).fit(train_v, train_y)
+    predicted = lr.predict(test_v)
+    return {
+        "accuracy": round(float((predicted == np.array(test_y)).mean()), 4),
+        "macro_f1": round(float(f1_score(test_y, predicted, average="macro")), 4),
+    }
+
+
+def _choose(
+    data: IntentSet, vectors: np.ndarray, val_texts: list[str], val_y: list[str], val_v: np.ndarray, quick: bool
+) -> tuple[HeadParams, list[dict[str, Any]]]:
+    """The (embedding weight, C) of GRID with the best validation accuracy."""
+    if quick:
+        return HeadParams(), []
+    tried = []
+    for w, c in GRID:
+        params = HeadParams(embedding_weight=w, c=c)
+        words, chars, svm = fit_head(list(data.texts), list(data.labels), vectors, params)
+        predicted = svm.predict(stack_features(words, chars, params, val_texts, val_v))
+        accuracy = round(float((predicted == np.array(val_y)).mean()), 4)
+        tried.append({"embedding_weight": w, "c": c, "accuracy": accuracy})
+        print(f"  weight {w} C {c}: validation accuracy {tried[-1]['accuracy']}", flush=True)
+    best = max(tried, key=lambda r: (r["accuracy"], -r["c"]))
+    return HeadParams(embedding_weight=best["embedding_weight"], c=best["c"]), tried
+
+
+def _cost(model: IntentClassifier, texts: list[str], vectors: np.ndarray, embedder: OnnxMiniLM) -> dict[str, float]:
+    """Median milliseconds per single message: the classifier on a given vector, and the encoder."""
+    sample = texts[:200]
+    head, embed = [], []
+    for i, text in enumerate(sample):
+        t0 = time.perf_counter()
+        model.predict_one(text, vectors[i])
+        head.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        embedder.encode([text])
+        embed.append(time.perf_counter() - t0)
+    return {
+        "classify_ms_p50": round(1000 * float(np.median(head)), 3),
+        "classify_ms_p95": round(1000 * float(np.percentile(head, 95)), 3),
+        "embed_ms_p50": round(1000 * float(np.median(embed)), 3),
+    }
+
+
+def plain(
+    name: str, train_rows: list[tuple[str, str]], test_rows: list[tuple[str, str]], embedder: OnnxMiniLM, quick: bool
+) -> dict[str, Any]:
+    """A data set without out-of-scope examples: choose, train on all of train, test."""
+    print(f"{name}: embedding {len(train_rows) + len(test_rows)} texts", flush=True)
+    t0 = time.perf_counter()
+    train_v = embedder.encode([t for t, _ in train_rows], batch_size=128)
+    test_v = embedder.encode([t for t, _ in test_rows], batch_size=128)
+    embed_s = time.perf_counter() - t0
+    idx = np.arange(len(train_rows))
+    fit_idx, val_idx = train_test_split(idx, test_size=0.1, random_state=SEED, stratify=[i for _, i in train_rows])
+    params, tried = _choose(
+        _set([train_rows[i] for i in fit_idx]),
+        train_v[fit_idx],
+        [train_rows[i][0] for i in val_idx],
+        [train_rows[i][1] for i in val_idx],
+        train_v[val_idx],
+        quick,
+    )
+    t0 = time.perf_counter()
+    model = train(_set(train_rows), train_v, params=params, progress=True)
+    train_s = time.perf_counter() - t0
+    texts, labels = [t for t, _ in test_rows], [i for _, i in test_rows]
+    return {
+        "train_examples": len(train_rows),
+        "test_examples": len(test_rows),
+        "head": _accuracy(model, texts, labels, test_v),
+        "naive_logistic_regression": _baseline(train_v, [i for _, i in train_rows], test_v, labels),
+        "chosen": {"embedding_weight": params.embedding_weight, "c": params.c},
+        "validation_grid": tried,
+        "train_seconds": round(train_s, 1),
+        "embed_seconds": round(embed_s, 1),
+        "cost": _cost(model, texts, test_v, embedder),
+    }
+
+
+def clinc(folder: Path, embedder: OnnxMiniLM, quick: bool) -> dict[str, Any]:
+    data = json.loads((folder / "data_full.json").read_text(encoding="utf-8"))
+    rows = {k: [(t, i) for t, i in v] for k, v in data.items()}
+    vec = {}
+    print(f"clinc150: embedding {sum(len(v) for v in rows.values())} texts", flush=True)
+    t0 = time.perf_counter()
+    for part, r in rows.items():
+        vec[part] = embedder.encode([t for t, _ in r], batch_size=128)
+    embed_s = time.perf_counter() - t0
+    negatives = [t for t, _ in rows["oos_train"]]
+    train_set = _set(rows["train"], negatives)
+    val_texts, val_y = [t for t, _ in rows["val"]], [i for _, i in rows["val"]]
+    params, tried = _choose(_set(rows["train"]), vec["train"], val_texts, val_y, vec["val"], quick)
+    val_set = _set(rows["val"], [t for t, _ in rows["oos_val"]])
+    t0 = time.perf_counter()
+    model = train(train_set, vec["train"], vec["oos_train"], (val_set, vec["val"], vec["oos_val"]), params=params)
+    train_s = time.perf_counter() - t0
+    test_texts, test_y = [t for t, _ in rows["test"]], [i for _, i in rows["test"]]
+    predictions = model.predict(test_texts, vec["test"])
+    in_scope_acc = float(np.mean([p.intent == y for p, y in zip(predictions, test_y, strict=True)]))
+    oos = model.predict([t for t, _ in rows["oos_test"]], vec["oos_test"])
+    naive = _clinc_naive(rows, vec)
+    return {
+        "train_examples": len(rows["train"]),
+        "negatives": len(negatives),
+        "test_examples": len(test_texts),
+        "oos_test_examples": len(oos),
+        "head": {
+            **_accuracy(model, test_texts, test_y, vec["test"]),
+            "in_scope_accuracy": round(in_scope_acc, 4),
+            "out_of_scope_recall": round(float(np.mean([p.out_of_scope for p in oos])), 4),
+            "threshold": round(model.threshold, 4),
+        },
+        "naive_logistic_regression": naive,
+        "chosen": {"embedding_weight": params.embedding_weight, "c": params.c},
+        "validation_grid": tried,
+        "train_seconds": round(train_s, 1),
+        "embed_seconds": round(embed_s, 1),
+        "cost": _cost(model, test_texts, vec["test"], embedder),
+    }
+
+
+def _clinc_naive(rows: dict[str, list[tuple[str, str]]], vec: dict[str, np.ndarray]) -> dict[str, float]:
+    """Logistic regression on the embedding with one probability threshold, chosen on val + oos_val
+    by the same rule as the head (in-scope accuracy + out-of-scope recall)."""
+    from bot.intents import choose_threshold
+
+    lr = LogisticRegression(C=10.0, max_iter=3000).fit(vec["train"], [i for _, i in rows["train"]])
+
+    def read(part: str) -> tuple[np.ndarray, np.ndarray]:
+        p = lr.predict_proba(vec[part])
+        return lr.classes_[p.argmax(axis=1)], p.max(axis=1)
+
+    val_pred, val_conf = read("val")
+    _, oos_val_conf = read("oos_val")
+    correct = val_pred == np.array([i for _, i in rows["val"]])
+    t = choose_threshold(val_conf, correct, oos_val_conf, 0.0)
+    test_pred, test_conf = read("test")
+    _, oos_conf = read("oos_test")
+    ok = (test_pred == np.array([i for _, i in rows["test"]])) & (test_conf >= t)
+    return {
+        "accuracy": round(float((test_pred == np.array([i for _, i in rows["test"]])).mean()), 4),
+        "in_scope_accuracy": round(float(ok.mean()), 4),
+        "out_of_scope_recall": round(float((oos_conf < t).mean()), 4),
+        "threshold": round(float(t), 4),
+    }
+
+
+def shipped(embedder: OnnxMiniLM) -> dict[str, Any]:
+    data = load_intents(load_settings().resolved_intents_file)
+    vectors, negatives = encode_set(embedder, data)
+    t0 = time.perf_counter()
+    report = cross_validate(data, vectors, negatives, folds=5).as_dict()
+    return {
+        **report,
+        "intents": len(data.intents),
+        "negatives": len(data.negatives),
+        "seconds": round(time.perf_counter() - t0, 1),
+    }
+
+
+def main() -> None:
+    args = arguments(__doc__ or "", PARTS)
+    settings = load_settings()
+    embedder = OnnxMiniLM(settings.model_cache_dir, settings.threads)
+    embedder.warm_up()
+    results: dict[str, Any] = {"embedder": embedder.name, "threads": settings.threads}
+    d = args.datasets
+    if "banking77" in args.parts:
+        results["banking77"] = plain(
+            "banking77", _csv(d / "banking77/train.csv"), _csv(d / "banking77/test.csv"), embedder, args.quick
+        )
+    if "hwu64" in args.parts:
+        results["hwu64"] = plain("hwu64", _csv(d / "hwu64/train.csv"), _csv(d / "hwu64/test.csv"), embedder, args.quick)
+    if "clinc150" in args.parts:
+        results["clinc150"] = clinc(d / "clinc150", embedder, args.quick)
+    if "shipped" in args.parts:
+        results["shipped"] = shipped(embedder)
+    write_result(args.out, "intents", results)
+
+
+if __name__ == "__main__":
+    main()
