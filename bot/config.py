@@ -36,8 +36,11 @@ class Settings(BaseSettings):
     answer_threshold: float = Field(
         default=0.4534, description="retrieval confidence needed to answer a message no intent covers"
     )
-    intent_threshold: float = Field(
-        default=0.5, ge=0.0, le=1.0, description="intent probability from which routing trusts the intent"
+    intent_threshold: float | None = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description="intent probability from which routing trusts the intent; unset: the model's own threshold",
     )
     intent_answer_threshold: float = Field(
         default=0.35, description="retrieval confidence needed to answer when the intent is in scope"

@@ -47,6 +47,10 @@ class IntentModelError(SupportbotError, RuntimeError):
     """An intent model folder is missing, corrupt, or made for another embedder."""
 
 
+class IntentDataError(SupportbotError, ValueError):
+    """Intent examples cannot be used as asked (too few for the requested folds)."""
+
+
 @dataclass(frozen=True)
 class Prediction:
     """The classifier's reading of one message."""
@@ -56,6 +60,8 @@ class Prediction:
     confidence: float
     out_of_scope: bool
     best: str = ""  # the most likely intent, also when out of scope
+    negative: bool = False  # the out-of-scope class (trained on negatives) won outright
+    threshold: float = 0.0  # the model's own out-of-scope threshold
     runner_up: str | None = None
     runner_up_confidence: float = 0.0
 
@@ -149,6 +155,8 @@ class IntentClassifier:
             confidence=confidence,
             out_of_scope=oos,
             best=best,
+            negative=bool(explicit),
+            threshold=self.threshold,
             runner_up=second,
             runner_up_confidence=float(row[order[1]]) if second is not None else 0.0,
         )
@@ -324,8 +332,16 @@ def _oof_scores(
 ) -> np.ndarray:
     """Out-of-fold decision values of every training example, columns in ``classes`` order."""
     y = np.array(labels)
-    smallest = min(np.unique(y, return_counts=True)[1])
-    folds = max(2, min(params.calibration_folds, int(smallest)))
+    smallest = int(min(np.unique(y, return_counts=True)[1]))
+    if smallest < 2:
+        # Too few examples to hold any out: calibrate on the training scores themselves.
+        words, chars, svm = fit_head(texts, labels, vectors, params)
+        scores = decision_scores(svm, stack_features(words, chars, params, texts, vectors))
+        cols = [classes.index(c) for c in svm.classes_]
+        out = np.full((len(texts), len(classes)), scores.min() - 1.0)
+        out[:, cols] = scores
+        return out
+    folds = max(2, min(params.calibration_folds, smallest))
     out = np.zeros((len(texts), len(classes)), dtype=np.float64)
     split = StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED)
     for train_idx, held_idx in split.split(np.zeros(len(y)), y):
@@ -505,6 +521,12 @@ def cross_validate(
     """
     from sklearn.metrics import f1_score
 
+    smallest = min(Counter(data.labels).values())
+    if not 2 <= folds <= smallest:
+        raise IntentDataError(
+            f"{data.source or 'the data'}: {folds}-fold cross-validation needs between 2 and {smallest} folds "
+            f"(the smallest intent has {smallest} examples)"
+        )
     y = np.array(data.labels)
     texts = np.array(data.texts, dtype=object)
     negs = np.array(data.negatives, dtype=object)

@@ -3,9 +3,9 @@
 The decision combines two signals. The intent classifier says what kind of message it is
 (small talk, a request for a person, a failure, a question) and whether it is out of
 scope; retrieval says whether the knowledge base holds an answer. An in-scope intent
-with a probability of at least ``intent_threshold`` lowers the retrieval confidence needed
-to answer (``intent_answer_threshold``); any other message is answered only when retrieval
-alone is sure (``answer_threshold``). Two intents of different routes about equally likely
+routing trusts (see ``trusted``) lowers the retrieval confidence needed to answer
+(``intent_answer_threshold``); any other message is answered only when retrieval alone is
+sure (``answer_threshold``). Two intents of different routes about equally likely
 (``clarify_margin``) lead to a question. Thresholds come from settings; this module holds
 no numbers of its own.
 """
@@ -45,6 +45,20 @@ def retrieval_confidence(hits: list[Hit]) -> float:
     return max(0.0, min(1.0, hits[0].dense))
 
 
+def trusted(prediction: Prediction | None, settings: Settings) -> bool:
+    """Whether routing acts on the predicted intent.
+
+    Never when the out-of-scope class won. Otherwise when the intent's probability reaches
+    ``settings.intent_threshold`` (tuned on the knowledge evaluation split, where it weighs
+    the intent against retrieval), or, when that is unset, the model's own out-of-scope
+    threshold (tuned on intent data alone).
+    """
+    if prediction is None or prediction.negative:
+        return False
+    threshold = settings.intent_threshold if settings.intent_threshold is not None else prediction.threshold
+    return prediction.confidence >= threshold
+
+
 def decide(
     text: str,
     hits: list[Hit],
@@ -63,11 +77,12 @@ def decide(
     if small is not None:
         return Decision(Route.SMALLTALK, small, 1.0)
     retrieval = retrieval_confidence(hits)
-    if prediction is None or prediction.confidence < settings.intent_threshold:
+    if not trusted(prediction, settings):
         if retrieval >= settings.answer_threshold:
             return Decision(Route.ANSWER, None, retrieval)
         return Decision(Route.FALLBACK, None, retrieval)
 
+    assert prediction is not None
     intent = prediction.best
     routes = routes or {}
     route = Route(routes.get(intent, Route.ANSWER.value))

@@ -76,6 +76,11 @@ def _check(path: Path, rows: list[tuple[str, str, int]], routes: dict[str, str],
                 path, f"{text!r} is labelled both {other!r} (line {other_line}) and {intent!r}", line=line
             )
         seen[key] = (intent, line)
+    for text in negatives:
+        key = " ".join(text.lower().split())
+        if key in seen:
+            intent, line = seen[key]
+            raise KnowledgeError(path, f"{text!r} is both an example of {intent!r} and out of scope", line=line)
     counts = Counter(intent for _, intent, _ in rows)
     for intent, n in counts.items():
         if n < MIN_EXAMPLES:
@@ -99,7 +104,7 @@ def _load_csv(path: Path) -> IntentSet:
     negatives: list[str] = []
     routes: dict[str, str] = {}
     try:
-        with path.open(encoding="utf-8", newline="") as f:
+        with path.open(encoding="utf-8-sig", newline="") as f:  # -sig: spreadsheets write a BOM
             reader = csv.DictReader(f)
             columns = [c.strip() for c in reader.fieldnames or []]
             missing = [c for c in ("text", "intent") if c not in columns]

@@ -146,7 +146,7 @@ def _faq_rows(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     if path.suffix == ".jsonl":
         yield from read_jsonl(path)
     elif path.suffix == ".csv":
-        with path.open(encoding="utf-8", newline="") as f:
+        with path.open(encoding="utf-8-sig", newline="") as f:
             reader = csv.DictReader(f)
             for n, row in enumerate(reader, start=2):
                 yield n, dict(row)
