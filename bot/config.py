@@ -1,8 +1,9 @@
 """Settings: defaults in code, overridden by ``SUPPORTBOT_*`` environment variables or ``.env``.
 
-Thresholds live here, not in handlers. The shipped values of ``answer_threshold`` and
-``fusion_weight`` were chosen by ``supportbot tune`` on the train split of the shipped
-evaluation set (see benchmarks/README.md); rerun it after large knowledge changes.
+Thresholds live here, not in handlers. The shipped values of the routing thresholds
+(``answer_threshold``, ``intent_threshold``, ``intent_answer_threshold``, ``clarify_margin``)
+and of ``fusion_weight`` were chosen by ``supportbot tune`` on the train split of the shipped
+evaluation set (see benchmarks/README.md); rerun it after large knowledge or intent changes.
 """
 
 from __future__ import annotations
@@ -34,19 +35,19 @@ class Settings(BaseSettings):
     fusion_weight: float = Field(default=0.4, ge=0.0, description="BM25 weight in the fused score")
     centroid_weight: float = Field(default=0.0, ge=0.0, description="weight of the key-centroid cosine")
     answer_threshold: float = Field(
-        default=0.4534, description="retrieval confidence needed to answer a message no intent covers"
+        default=0.54, description="retrieval confidence needed to answer a message no intent covers"
     )
     intent_threshold: float | None = Field(
-        default=0.5,
+        default=0.2,
         ge=0.0,
         le=1.0,
         description="intent probability from which routing trusts the intent; unset: the model's own threshold",
     )
     intent_answer_threshold: float = Field(
-        default=0.35, description="retrieval confidence needed to answer when the intent is in scope"
+        default=0.44, description="retrieval confidence needed to answer when the intent is in scope"
     )
     clarify_margin: float = Field(
-        default=0.1, ge=0.0, le=1.0, description="top-two intent probability gap below which the bot asks"
+        default=0.05, ge=0.0, le=1.0, description="top-two intent probability gap below which the bot asks"
     )
     intents_file: Path | None = Field(default=None, description="intent examples; <knowledge_dir>/intents.yaml")
     chunk_words: int = Field(default=180, ge=20, le=2000)

@@ -88,10 +88,18 @@ def decide(
     route = Route(routes.get(intent, Route.ANSWER.value))
     other = prediction.runner_up
     other_route = Route(routes.get(other, Route.ANSWER.value)) if other else None
-    if other and other_route is not route and prediction.margin < settings.clarify_margin:
+    ambiguous = other is not None and other_route is not route and prediction.margin < settings.clarify_margin
+    # A question back is for when neither signal is sure: retrieval alone sure means answer.
+    if ambiguous and retrieval < settings.answer_threshold:
         return Decision(Route.CLARIFY, intent, prediction.confidence, runner_up=other)
     if route in GROUNDED:
         if retrieval >= settings.intent_answer_threshold and hits:
             return Decision(route, intent, retrieval)
         return Decision(Route.FALLBACK, intent, retrieval)
+    if prediction.out_of_scope:
+        # Small talk and handoff act on the intent alone, with no retrieval to check it: they
+        # need the classifier's own in-scope verdict, not just the lower routing threshold.
+        if retrieval >= settings.answer_threshold:
+            return Decision(Route.ANSWER, None, retrieval)
+        return Decision(Route.FALLBACK, None, retrieval)
     return Decision(route, intent, prediction.confidence)

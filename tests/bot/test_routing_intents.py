@@ -145,10 +145,18 @@ def test_without_a_classifier_retrieval_alone_decides(settings: Settings, dense:
 def test_two_intents_of_different_routes_within_the_margin_ask_which_is_meant(settings: Settings) -> None:
     p = prediction("error_rate_limit", 0.52, "human_handoff", 0.45)
 
-    d = decide("429 errors, get me someone", [hit(0.9)], settings, p, ROUTES)
+    d = decide("429 errors, get me someone", [hit(0.5)], settings, p, ROUTES)
 
     assert d.route is Route.CLARIFY
     assert (d.intent, d.runner_up) == ("error_rate_limit", "human_handoff")
+
+
+def test_retrieval_sure_on_its_own_answers_instead_of_asking(settings: Settings) -> None:
+    p = prediction("error_rate_limit", 0.52, "human_handoff", 0.45)
+
+    d = decide("429 errors, get me someone", [hit(0.9)], settings, p, ROUTES)
+
+    assert d.route is Route.TROUBLESHOOT
 
 
 def test_clarifying_question_offers_both_topics_as_quick_replies(settings: Settings) -> None:
@@ -239,10 +247,21 @@ def test_a_message_the_out_of_scope_class_won_is_not_acted_on(settings: Settings
 
 def test_without_a_routing_threshold_the_models_own_threshold_decides(settings: Settings) -> None:
     own = settings.model_copy(update={"intent_threshold": None})
-    below = replace(prediction("human_handoff", 0.8, out_of_scope=True), threshold=0.9)
-    above = replace(prediction("human_handoff", 0.95), threshold=0.9)
+    below = replace(prediction("error_rate_limit", 0.8, out_of_scope=True), threshold=0.9)
+    above = replace(prediction("error_rate_limit", 0.95), threshold=0.9)
 
-    assert decide("talk to me", [hit(0.4)], own, below, ROUTES).route is Route.FALLBACK
-    assert decide("talk to me", [hit(0.4)], own, above, ROUTES).route is Route.HANDOFF
-    # The routing threshold tuned on the knowledge evaluation split replaces the model's.
-    assert decide("talk to me", [hit(0.4)], settings, below, ROUTES).route is Route.HANDOFF
+    assert decide("slow down", [hit(0.4)], own, below, ROUTES).route is Route.FALLBACK
+    assert decide("slow down", [hit(0.4)], own, above, ROUTES).route is Route.TROUBLESHOOT
+    # The routing threshold tuned on the knowledge evaluation split replaces the model's
+    # for grounded routes, where retrieval double-checks the intent.
+    assert decide("slow down", [hit(0.4)], settings, below, ROUTES).route is Route.TROUBLESHOOT
+
+
+def test_handoff_needs_the_classifiers_own_in_scope_verdict(settings: Settings) -> None:
+    # Handoff and small talk act without retrieval to check them: a probability above the
+    # routing threshold but below the model's own is not enough.
+    unsure = replace(prediction("human_handoff", 0.8, out_of_scope=True), threshold=0.9)
+    sure = replace(prediction("human_handoff", 0.95), threshold=0.9)
+
+    assert decide("talk to me", [hit(0.4)], settings, unsure, ROUTES).route is Route.FALLBACK
+    assert decide("talk to me", [hit(0.4)], settings, sure, ROUTES).route is Route.HANDOFF
