@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import threading
-import time
+import uuid
 from pathlib import Path
 
 import numpy as np
 
 from bot.config import Settings, load_settings
-from bot.dialogue import Understanding, respond, understand
+from bot.dialogue import ConversationState, Parts, Understanding, converse, respond, understand
 from bot.errors import InputError
 from bot.indexing import ensure_index, load_index
 from bot.intents import IntentClassifier, ensure_model
+from bot.store import Store
 from bot.types import Reply
 from index.embedder import Embedder, make_embedder
 from index.retriever import Retriever
@@ -36,6 +36,7 @@ class Assistant:
         )
         self._retriever: Retriever | None = None
         self._intents: IntentClassifier | None = None
+        self._store: Store | None = None
         self._lock = threading.Lock()
 
     def warm_up(self, progress: bool = True) -> None:
@@ -47,6 +48,10 @@ class Assistant:
                 self._intents = ensure_model(
                     self.settings.resolved_intents_file, self.settings.intent_model_dir, self.embedder, progress
                 )
+            if self._store is None:
+                store = Store(self.settings.resolved_database_url)
+                store.migrate()
+                self._store = store
 
     def use_index(self, folder: Path) -> None:
         """Search a prebuilt index folder instead of the knowledge base's own index."""
@@ -60,6 +65,14 @@ class Assistant:
             self.warm_up()
         assert self._retriever is not None
         return self._retriever
+
+    @property
+    def store(self) -> Store:
+        """The database of conversations, turns and tickets."""
+        if self._store is None:
+            self.warm_up()
+        assert self._store is not None
+        return self._store
 
     @property
     def intents(self) -> IntentClassifier | None:
@@ -95,17 +108,8 @@ class Assistant:
         return meta.title, "\n\n".join(parts)
 
     def record_feedback(self, conversation_id: str, message: str, helpful: bool) -> None:
-        """Keep a thumbs up or down on a reply (appended to ``<data_dir>/feedback.jsonl``)."""
-        path = self.settings.data_dir / "feedback.jsonl"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        row = {
-            "time": time.time(),
-            "conversation_id": conversation_id,
-            "message": message[:500],
-            "helpful": helpful,
-        }
-        with self._lock, path.open("a", encoding="utf-8") as f:
-            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+        """Keep a thumbs up or down on a reply (the feedback table of the database)."""
+        self.store.add_feedback(conversation_id, helpful, message)
 
     def search(self, text: str, k: int = 5) -> list[Hit]:
         """The ``k`` best knowledge-base documents for ``text``."""
@@ -113,18 +117,41 @@ class Assistant:
         vector = self.embedder.encode([clean])[0]
         return self.retriever.search(clean, vector, k=k)
 
-    def reply(self, conversation_id: str | None, text: str) -> Reply:
-        """The assistant's reply to one customer message.
+    def reply(self, conversation_id: str | None, text: str, client_message_id: str | None = None) -> Reply:
+        """The assistant's reply to one customer message, remembered with its conversation.
 
         Args:
-            conversation_id: the conversation this message belongs to; a new id when None.
+            conversation_id: the conversation this message belongs to; a new one when None.
             text: the customer's message.
+            client_message_id: the sender's id of this message; a repeated request with the
+                same id gets the stored reply and is not stored twice.
 
         Raises:
             InputError: when the message is empty or longer than ``max_message_chars``.
         """
         clean = self.check(text)
-        return self.respond(conversation_id, clean, self.embedder.encode([clean])[0])
+        store = self.store
+        cid = conversation_id or uuid.uuid4().hex
+        if client_message_id is not None:
+            prior = store.find_reply(cid, client_message_id)
+            if prior is not None:
+                return Reply.from_json(prior)
+        stored = store.conversation(cid)
+        state = ConversationState.from_json(stored.state if stored else None)
+        if stored is not None:
+            state.status = stored.status  # staff may have released it since the last turn
+        vector = self.embedder.encode([clean])[0]
+        result = converse(cid, clean, vector, state, Parts(self.retriever, self.intents, self.settings))
+        kept = store.save_turn(
+            cid,
+            clean,
+            result.reply.to_json(),
+            result.state.to_json(),
+            result.state.status,
+            client_message_id,
+            result.ticket,
+        )
+        return result.reply if kept is None else Reply.from_json(kept)
 
     def respond(self, conversation_id: str | None, text: str, vector: np.ndarray) -> Reply:
         """The reply to a checked message whose embedding the caller already computed.

@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     max_sources: int = Field(default=3, ge=1, le=3)
     max_message_chars: int = Field(default=2000, ge=10)
 
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; SQLite at <data_dir>/supportbot.db when unset"
+    )
+    fallbacks_before_handoff: int = Field(default=2, ge=1, description="consecutive fallbacks that hand over")
+
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
 
@@ -76,6 +81,10 @@ class Settings(BaseSettings):
     @property
     def intent_model_dir(self) -> Path:
         return self.data_dir / "intents"
+
+    @property
+    def resolved_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'supportbot.db').resolve()}"
 
     @property
     def model_cache_dir(self) -> Path:

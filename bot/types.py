@@ -45,6 +45,8 @@ class Reply:
     sources: tuple[Source, ...] = ()
     quick_replies: tuple[str, ...] = ()
     ticket: str | None = None
+    flow: dict[str, str] | None = None  # {id, step} while a troubleshooting flow runs
+    recommendations: tuple[dict[str, Any], ...] = ()  # {model_id, name, reasons} from the advisor
 
     def __post_init__(self) -> None:
         if len(self.sources) > 3:
@@ -63,5 +65,26 @@ class Reply:
             "quick_replies": list(self.quick_replies),
             "conversation_id": self.conversation_id,
             "ticket": self.ticket,
+            "flow": self.flow,
+            "recommendations": [dict(r) for r in self.recommendations],
         }
         return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Reply:
+        """The reply ``to_json`` wrote (a stored reply, replayed for a repeated request)."""
+        return cls(
+            reply=str(data["reply"]),
+            route=Route(data["route"]),
+            conversation_id=str(data["conversation_id"]),
+            intent=data.get("intent"),
+            confidence=float(data.get("confidence") or 0.0),
+            sources=tuple(
+                Source(id=s["id"], title=s["title"], score=float(s["score"]), url=s.get("url", ""))
+                for s in data.get("sources", [])
+            ),
+            quick_replies=tuple(data.get("quick_replies", [])),
+            ticket=data.get("ticket"),
+            flow=data.get("flow"),
+            recommendations=tuple(data.get("recommendations", [])),
+        )

@@ -115,10 +115,21 @@ KB_ARTICLES: dict[str, str] = {
         """,
 }
 
-# A message that shares no content word with the inline knowledge base.
 # The fields every reply carries as JSON (DESIGN.md, `supportbot ask --json`).
-REPLY_FIELDS = {"reply", "route", "intent", "confidence", "sources", "quick_replies", "conversation_id", "ticket"}
+REPLY_FIELDS = {
+    "reply",
+    "route",
+    "intent",
+    "confidence",
+    "sources",
+    "quick_replies",
+    "conversation_id",
+    "ticket",
+    "flow",
+    "recommendations",
+}
 
+# A message that shares no content word with the inline knowledge base.
 UNRELATED = "zebra giraffe migration across the savanna during monsoon"
 
 

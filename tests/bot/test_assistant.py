@@ -9,6 +9,7 @@ import pytest
 from bot.assistant import Assistant
 from bot.config import Settings
 from bot.errors import InputError, SupportbotError
+from bot.store import Store
 from bot.types import Reply, Route, Source
 from index.embedder import HashEmbedder
 from tests.helpers import REPLY_FIELDS, UNRELATED
@@ -163,14 +164,14 @@ def test_document_gives_the_article_title_and_sections(fake_assistant: Assistant
     assert fake_assistant.document("no-such-article") is None
 
 
-def test_feedback_is_appended_to_the_data_folder(fake_assistant: Assistant, settings: Settings) -> None:
+def test_feedback_is_kept_in_the_database(fake_assistant: Assistant, settings: Settings) -> None:
     fake_assistant.record_feedback("c1", "the answer", helpful=True)
     fake_assistant.record_feedback("c1", "another answer", helpful=False)
 
-    rows = [json.loads(line) for line in (settings.data_dir / "feedback.jsonl").read_text().splitlines()]
-    assert [(r["conversation_id"], r["message"], r["helpful"]) for r in rows] == [
-        ("c1", "the answer", True),
-        ("c1", "another answer", False),
+    reopened = Store(settings.resolved_database_url)
+    assert reopened.feedback("c1") == [
+        {"message": "the answer", "helpful": True},
+        {"message": "another answer", "helpful": False},
     ]
 
 

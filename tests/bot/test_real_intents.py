@@ -47,11 +47,15 @@ def test_troubleshooting_reply_cites_the_error_article(assistant: Assistant) -> 
     assert reply.quick_replies
 
 
-def test_handoff_reply_gives_a_way_to_reach_a_person(assistant: Assistant) -> None:
+def test_handoff_opens_a_ticket_and_the_bot_goes_quiet(assistant: Assistant) -> None:
     reply = assistant.reply(None, "I want to talk to a human")
+    later = assistant.reply(reply.conversation_id, "how do I rotate my api key?")
 
-    assert "support@meridian.example" in reply.reply
+    assert reply.ticket and reply.ticket in reply.reply
     assert reply.sources == ()
+    assert (later.route, later.ticket, later.sources) == (Route.HANDOFF, reply.ticket, ())
+    ticket = assistant.store.ticket(reply.ticket)
+    assert ticket is not None and ticket["summary"]["customer_words"][-1] == "I want to talk to a human"
 
 
 def test_shipped_intents_are_trained_once_and_cached(assistant: Assistant) -> None:

@@ -107,12 +107,6 @@ def test_gibberish_is_not_answered(assistant: Assistant, text: str) -> None:
     assert assistant.reply(None, text).route is Route.FALLBACK
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="no tickets yet (issue 5): asking for a person routes to handoff and gives the support "
-    "contact, but creates no ticket (DESIGN.md: route handoff)",
-)
 def test_asking_for_a_person_hands_the_conversation_over(assistant: Assistant) -> None:
     offer = assistant.reply(None, "how do I bake sourdough bread")
     assert "support@meridian.example" in offer.reply

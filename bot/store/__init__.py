@@ -1,0 +1,239 @@
+"""Storage of conversations, turns, tickets and feedback: SQLAlchemy 2 over SQLite (default,
+a file under the data folder) or PostgreSQL (``SUPPORTBOT_DATABASE_URL``), schema by Alembic.
+
+Each turn is written in one transaction together with the conversation's new state and,
+when the turn hands over to a person, its ticket. A repeated request carrying the same
+client message id returns the stored reply instead of writing a second turn.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import sessionmaker
+
+from bot.store.tables import Conversation, Feedback, Ticket, Turn, now
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+@dataclass(frozen=True)
+class TicketDraft:
+    """A ticket to open with the turn that hands the conversation over."""
+
+    number: str
+    reason: str
+    summary: dict[str, Any]
+
+
+def new_ticket_number() -> str:
+    """A short ticket number customers can read out: ``SB-`` and six hex digits."""
+    return f"SB-{secrets.token_hex(3).upper()}"
+
+
+@dataclass(frozen=True)
+class StoredConversation:
+    id: str
+    status: str
+    state: dict[str, Any]
+    turns: int
+
+
+class Store:
+    """The database behind the assistant; one instance per process, safe across threads."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine: Engine = _engine(url)
+        self._session = sessionmaker(self.engine, expire_on_commit=False)
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest migration (creating it in an empty database)."""
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with self.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+
+    def ping(self) -> bool:
+        """Whether the database answers."""
+        try:
+            with self.engine.connect() as c:
+                c.execute(select(1))
+            return True
+        except Exception:
+            return False
+
+    # -- conversations and turns ---------------------------------------------------------------
+    def conversation(self, conversation_id: str) -> StoredConversation | None:
+        with self._session() as s:
+            row = s.get(Conversation, conversation_id)
+            if row is None:
+                return None
+            return StoredConversation(row.id, row.status, dict(row.state or {}), row.turns_count)
+
+    def find_reply(self, conversation_id: str, client_message_id: str) -> dict[str, Any] | None:
+        """The stored reply to the message with ``client_message_id``, if it was answered before."""
+        with self._session() as s:
+            turn = s.scalar(
+                select(Turn).where(Turn.conversation_id == conversation_id, Turn.client_message_id == client_message_id)
+            )
+            return dict(turn.reply) if turn is not None else None
+
+    def save_turn(
+        self,
+        conversation_id: str,
+        customer_text: str,
+        reply: dict[str, Any],
+        state: dict[str, Any],
+        status: str,
+        client_message_id: str | None = None,
+        ticket: TicketDraft | None = None,
+    ) -> dict[str, Any]:
+        """Write one turn, the conversation's new state and status, and ``ticket``, atomically.
+
+        Returns the reply stored for this message: ``reply`` itself, or, when another request
+        with the same ``client_message_id`` won the race, the reply that one stored.
+        """
+        try:
+            with self._session.begin() as s:
+                row = s.get(Conversation, conversation_id, with_for_update=self._for_update)
+                if row is None:
+                    row = Conversation(id=conversation_id, status="bot", state={}, turns_count=0, created_at=now())
+                    s.add(row)
+                    s.flush()
+                row.turns_count += 1
+                row.state = state
+                row.status = status
+                row.updated_at = now()
+                s.add(
+                    Turn(
+                        conversation_id=conversation_id,
+                        seq=row.turns_count,
+                        client_message_id=client_message_id,
+                        customer_text=customer_text,
+                        author="bot",
+                        reply=reply,
+                        route=str(reply.get("route", "")),
+                        intent=reply.get("intent"),
+                        confidence=float(reply.get("confidence") or 0.0),
+                        created_at=now(),
+                    )
+                )
+                if ticket is not None:
+                    s.add(
+                        Ticket(
+                            number=ticket.number,
+                            conversation_id=conversation_id,
+                            status="open",
+                            reason=ticket.reason,
+                            summary=ticket.summary,
+                            created_at=now(),
+                        )
+                    )
+        except IntegrityError:
+            if client_message_id is None:
+                raise
+            stored = self.find_reply(conversation_id, client_message_id)
+            if stored is None:
+                raise
+            return stored
+        return reply
+
+    def transcript(self, conversation_id: str) -> list[dict[str, Any]]:
+        """Every turn of the conversation in order: the customer's words and the reply."""
+        with self._session() as s:
+            turns = s.scalars(select(Turn).where(Turn.conversation_id == conversation_id).order_by(Turn.seq)).all()
+            return [
+                {
+                    "seq": t.seq,
+                    "time": t.created_at.isoformat() if isinstance(t.created_at, datetime) else str(t.created_at),
+                    "customer": t.customer_text,
+                    "author": t.author,
+                    "reply": dict(t.reply),
+                }
+                for t in turns
+            ]
+
+    # -- tickets and feedback ------------------------------------------------------------------
+    def tickets(self, status: str | None = None) -> list[dict[str, Any]]:
+        with self._session() as s:
+            query = select(Ticket).order_by(Ticket.id)
+            if status is not None:
+                query = query.where(Ticket.status == status)
+            return [_ticket(t) for t in s.scalars(query).all()]
+
+    def ticket(self, number: str) -> dict[str, Any] | None:
+        with self._session() as s:
+            t = s.scalar(select(Ticket).where(Ticket.number == number))
+            return _ticket(t) if t is not None else None
+
+    def release(self, conversation_id: str) -> None:
+        """Give the conversation back to the bot and close its open tickets."""
+        with self._session.begin() as s:
+            row = s.get(Conversation, conversation_id)
+            if row is not None:
+                row.status = "bot"
+                row.state = {**(row.state or {}), "fallbacks": 0, "ticket": None}
+            for t in s.scalars(
+                select(Ticket).where(Ticket.conversation_id == conversation_id, Ticket.status != "closed")
+            ):
+                t.status = "closed"
+                t.closed_at = now()
+
+    def add_feedback(self, conversation_id: str, helpful: bool, message: str = "") -> None:
+        with self._session.begin() as s:
+            s.add(Feedback(conversation_id=conversation_id, helpful=helpful, message=message[:500], created_at=now()))
+
+    def feedback(self, conversation_id: str) -> list[dict[str, Any]]:
+        with self._session() as s:
+            rows = s.scalars(select(Feedback).where(Feedback.conversation_id == conversation_id).order_by(Feedback.id))
+            return [{"message": f.message, "helpful": f.helpful} for f in rows]
+
+    def count(self, table: str) -> int:
+        model = {"conversations": Conversation, "turns": Turn, "tickets": Ticket, "feedback": Feedback}[table]
+        with self._session() as s:
+            return int(s.scalar(select(func.count()).select_from(model)) or 0)
+
+    @property
+    def _for_update(self) -> bool:
+        return self.engine.dialect.name != "sqlite"
+
+
+def _ticket(t: Ticket) -> dict[str, Any]:
+    return {
+        "number": t.number,
+        "conversation_id": t.conversation_id,
+        "status": t.status,
+        "reason": t.reason,
+        "summary": dict(t.summary),
+        "assignee": t.assignee,
+        "created_at": t.created_at.isoformat() if isinstance(t.created_at, datetime) else str(t.created_at),
+    }
+
+
+def _engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_connection: Any, _: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)

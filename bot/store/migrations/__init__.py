@@ -1,0 +1,1 @@
+"""Alembic migrations of the supportbot database (run by ``Store.migrate``)."""
