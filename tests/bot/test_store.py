@@ -1,0 +1,173 @@
+"""The conversation store against real databases: SQLite always, PostgreSQL when
+``SUPPORTBOT_TEST_DATABASE_URL`` points at one (``.ci/run`` starts one and sets it; in CI its
+absence is an error, not a skip)."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
+from bot.assistant import Assistant
+from bot.config import Settings
+from bot.store import Store, TicketDraft
+from bot.types import Route
+from index.embedder import HashEmbedder
+from tests.helpers import UNRELATED
+
+pytestmark = pytest.mark.integration
+
+POSTGRES = os.environ.get("SUPPORTBOT_TEST_DATABASE_URL")
+
+
+def _reset_postgres(url: str) -> None:
+    store = Store(url)
+    with store.engine.begin() as c:
+        for table in ("feedback", "tickets", "turns", "conversations", "alembic_version"):
+            c.execute(text(f"DROP TABLE IF EXISTS {table} CASCADE"))
+    store.engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'store.db'}"
+    else:
+        if not POSTGRES:
+            if os.environ.get("CI"):
+                pytest.fail("CI must run the storage tests on PostgreSQL: set SUPPORTBOT_TEST_DATABASE_URL")
+            pytest.skip("no PostgreSQL (set SUPPORTBOT_TEST_DATABASE_URL)")
+        url = POSTGRES
+        _reset_postgres(url)
+    s = Store(url)
+    s.migrate()
+    yield s
+    s.engine.dispose()
+
+
+def reply(text: str, route: str = "answer") -> dict[str, object]:
+    return {"reply": text, "route": route, "intent": None, "confidence": 0.5}
+
+
+def test_migrating_twice_keeps_the_data(store: Store) -> None:
+    store.save_turn("c1", "hello", reply("hi"), {"fallbacks": 0}, "bot")
+
+    store.migrate()
+
+    assert store.count("turns") == 1
+
+
+def test_turns_keep_their_order_and_the_conversation_its_latest_state(store: Store) -> None:
+    store.save_turn("c1", "first", reply("one"), {"step": 1}, "bot")
+    store.save_turn("c1", "second", reply("two"), {"step": 2}, "bot")
+
+    conversation = store.conversation("c1")
+    assert conversation is not None
+    assert (conversation.turns, conversation.state, conversation.status) == (2, {"step": 2}, "bot")
+    assert [(t["seq"], t["customer"], t["reply"]["reply"]) for t in store.transcript("c1")] == [
+        (1, "first", "one"),
+        (2, "second", "two"),
+    ]
+    assert store.conversation("nobody") is None
+
+
+def test_a_repeated_client_message_is_stored_once_and_answered_the_same(store: Store) -> None:
+    first = store.save_turn("c1", "hello", reply("hi"), {}, "bot", client_message_id="m-1")
+    again = store.save_turn("c1", "hello", reply("a different reply"), {}, "bot", client_message_id="m-1")
+
+    assert again == first
+    assert store.count("turns") == 1
+    assert store.find_reply("c1", "m-1") == first
+    # The same client id in another conversation is another message.
+    store.save_turn("c2", "hello", reply("hi"), {}, "bot", client_message_id="m-1")
+    assert store.count("turns") == 2
+
+
+def test_concurrent_repeats_of_one_message_store_one_turn(store: Store) -> None:
+    store.save_turn("c1", "opening", reply("welcome"), {}, "bot")
+    results: list[dict[str, object]] = []
+
+    def send(n: int) -> None:
+        results.append(store.save_turn("c1", "hello", reply(f"reply {n}"), {}, "bot", client_message_id="m-9"))
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert store.count("turns") == 2
+    assert len({r["reply"] for r in results}) == 1
+
+
+def test_a_turn_and_its_ticket_are_written_together_or_not_at_all(store: Store) -> None:
+    store.save_turn(
+        "c1", "help", reply("ticket", "handoff"), {"n": 1}, "handoff", ticket=TicketDraft("SB-1", "asked", {})
+    )
+
+    with pytest.raises(IntegrityError):  # the ticket number is taken: the whole turn fails
+        store.save_turn(
+            "c1", "again", reply("x", "handoff"), {"n": 2}, "handoff", ticket=TicketDraft("SB-1", "asked", {})
+        )
+
+    conversation = store.conversation("c1")
+    assert conversation is not None and conversation.state == {"n": 1}
+    assert [t["customer"] for t in store.transcript("c1")] == ["help"]
+    assert [t["number"] for t in store.tickets()] == ["SB-1"]
+
+
+def test_release_gives_the_conversation_back_and_closes_its_tickets(store: Store) -> None:
+    summary = {"reason": "asked", "customer_words": ["a person please"]}
+    store.save_turn(
+        "c1", "a person please", reply("ok", "handoff"), {}, "handoff", ticket=TicketDraft("SB-2", "asked", summary)
+    )
+
+    assert store.tickets("open")[0]["summary"] == summary
+    store.release("c1")
+
+    conversation = store.conversation("c1")
+    assert conversation is not None and conversation.status == "bot"
+    assert store.tickets("open") == [] and store.ticket("SB-2")["status"] == "closed"  # type: ignore[index]
+
+
+def test_feedback_is_kept(store: Store) -> None:
+    store.add_feedback("c1", True, "great answer")
+    store.add_feedback("c1", False, "x" * 900)
+
+    rows = store.feedback("c1")
+    assert [r["helpful"] for r in rows] == [True, False]
+    assert len(rows[1]["message"]) == 500
+    assert store.ping()
+
+
+def _assistant(settings: Settings) -> Assistant:
+    a = Assistant(settings, embedder=HashEmbedder())
+    a.warm_up(progress=False)
+    return a
+
+
+def test_a_conversation_continues_after_a_restart(settings: Settings) -> None:
+    first = _assistant(settings)
+    opening = first.reply(None, UNRELATED)
+    assert opening.route is Route.FALLBACK
+
+    restarted = _assistant(settings)
+    second = restarted.reply(opening.conversation_id, UNRELATED + " again")
+
+    # Two fallbacks in a row hand over, even across the restart.
+    assert second.route is Route.HANDOFF and second.ticket
+    assert restarted.reply(opening.conversation_id, "hello?").route is Route.HANDOFF
+
+
+def test_a_repeated_request_gets_the_stored_reply(settings: Settings) -> None:
+    bot = _assistant(settings)
+    first = bot.reply("c-7", UNRELATED, client_message_id="client-1")
+    again = bot.reply("c-7", UNRELATED, client_message_id="client-1")
+
+    assert again == first
+    assert bot.store.conversation("c-7").turns == 1  # type: ignore[union-attr]
