@@ -11,6 +11,7 @@ import numpy as np
 from bot.config import Settings, load_settings
 from bot.dialogue import ConversationState, Parts, Understanding, converse, respond, understand
 from bot.errors import InputError
+from bot.flows import FlowBook
 from bot.indexing import ensure_index, load_index
 from bot.intents import IntentClassifier, ensure_model
 from bot.store import Store
@@ -37,6 +38,7 @@ class Assistant:
         self._retriever: Retriever | None = None
         self._intents: IntentClassifier | None = None
         self._store: Store | None = None
+        self._flows: FlowBook | None = None
         self._lock = threading.Lock()
 
     def warm_up(self, progress: bool = True) -> None:
@@ -48,6 +50,9 @@ class Assistant:
                 self._intents = ensure_model(
                     self.settings.resolved_intents_file, self.settings.intent_model_dir, self.embedder, progress
                 )
+            folder = self.settings.knowledge_dir / "troubleshooting"
+            if self._flows is None and folder.is_dir():
+                self._flows = FlowBook.from_folder(folder, {d.id for d in self._retriever.docs})
             if self._store is None:
                 store = Store(self.settings.resolved_database_url)
                 store.migrate()
@@ -73,6 +78,12 @@ class Assistant:
             self.warm_up()
         assert self._store is not None
         return self._store
+
+    @property
+    def flows(self) -> FlowBook | None:
+        """The troubleshooting flows, or None when the knowledge has none."""
+        self.retriever  # noqa: B018  (warms up)
+        return self._flows
 
     @property
     def intents(self) -> IntentClassifier | None:
@@ -141,7 +152,7 @@ class Assistant:
         if stored is not None:
             state.status = stored.status  # staff may have released it since the last turn
         vector = self.embedder.encode([clean])[0]
-        result = converse(cid, clean, vector, state, Parts(self.retriever, self.intents, self.settings))
+        result = converse(cid, clean, vector, state, Parts(self.retriever, self.intents, self.settings, self._flows))
         kept = store.save_turn(
             cid,
             clean,

@@ -14,13 +14,15 @@ from typing import Any
 import numpy as np
 
 from bot.config import Settings
+from bot.flows import FlowBook, OutcomeKind, StepView, advance, start
 from bot.handlers import Context, get_handler
 from bot.intents import IntentClassifier, Prediction
 from bot.routing import Decision, decide
 from bot.store import TicketDraft, new_ticket_number
-from bot.types import Reply, Route
+from bot.types import Reply, Route, Source
 from index.retriever import Retriever
 from index.types import Hit
+from knowledge.flows import Flow
 
 # Documents retrieved per message: enough for 3 sources and 2 related quick replies.
 RETRIEVE_K = 5
@@ -140,6 +142,116 @@ def hand_over(conversation_id: str, text: str, state: ConversationState, reason:
     return TurnResult(reply, state, TicketDraft(number=number, reason=reason, summary=summary))
 
 
+# -- troubleshooting flows --------------------------------------------------------------------
+
+FLOW_ENDS = ("fixed", "unresolved")
+PERSON_OFFER = ("Yes, connect me to a person", "No, thanks")
+
+
+def _article_source(parts: Parts, doc_id: str | None) -> tuple[Source, ...]:
+    if doc_id is None:
+        return ()
+    doc = parts.retriever.doc(doc_id)
+    return () if doc is None else (Source(id=doc.id, title=doc.title, score=1.0, url=doc.url),)
+
+
+def step_reply(conversation_id: str, step: StepView, parts: Parts, intent: str | None, lead: str = "") -> Reply:
+    """One step of a flow: the advice, the article behind it, the answers as quick replies."""
+    return Reply(
+        reply=f"{lead}{step.text}",
+        route=Route.TROUBLESHOOT,
+        conversation_id=conversation_id,
+        intent=intent,
+        confidence=1.0,
+        sources=_article_source(parts, step.article),
+        quick_replies=step.quick_replies,
+        flow={"id": step.flow_id, "step": step.step_id},
+    )
+
+
+def start_flow(
+    conversation_id: str, flow: Flow, state: ConversationState, parts: Parts, intent: str | None
+) -> TurnResult:
+    first = start(flow)
+    state.flow = {"id": flow.id, "step": first.step_id, "path": []}
+    lead = "Let's work through this one step at a time. "
+    return TurnResult(step_reply(conversation_id, first, parts, intent, lead), state)
+
+
+def continue_flow(
+    conversation_id: str, text: str, state: ConversationState, parts: Parts, understood: Understanding
+) -> TurnResult | None:
+    """The next step of the running flow, or None when the message is not an answer to it."""
+    assert state.flow is not None and parts.flows is not None
+    flow = parts.flows.get(state.flow["id"])
+    if flow is None or state.flow["step"] not in flow.steps:
+        state.flow = None  # the flows were edited since: start afresh
+        return None
+    outcome = advance(flow, state.flow["step"], text, state.flow.get("path", []))
+    path = list(outcome.path)
+    intent = state.last_intent
+    if outcome.kind is OutcomeKind.STEP:
+        assert outcome.view is not None
+        state.flow = {"id": flow.id, "step": outcome.view.step_id, "path": path}
+        return TurnResult(step_reply(conversation_id, outcome.view, parts, intent), state)
+    if outcome.kind is OutcomeKind.FIXED:
+        state.flow = None
+        state.tried.append(f"{flow.id}: {' > '.join(path)} > fixed")
+        reply = Reply(
+            reply="Great, glad that's working again. Is there anything else I can help with?",
+            route=Route.TROUBLESHOOT,
+            conversation_id=conversation_id,
+            intent=intent,
+            confidence=1.0,
+            quick_replies=("Choose a model", "Pricing"),
+            flow={"id": flow.id, "step": "fixed"},
+        )
+        return TurnResult(reply, state)
+    if outcome.kind is OutcomeKind.UNRESOLVED:
+        state.flow = {"id": flow.id, "step": "unresolved", "path": path}
+        state.tried.append(f"{flow.id}: {' > '.join(path)} > unresolved")
+        state.offered_person = "flow_unresolved"
+        reply = Reply(
+            reply=(
+                "I've run out of things to check on my side, sorry. Shall I pass this to a person from the "
+                "support team, with the steps we tried?"
+            ),
+            route=Route.TROUBLESHOOT,
+            conversation_id=conversation_id,
+            intent=intent,
+            confidence=1.0,
+            quick_replies=PERSON_OFFER,
+            flow={"id": flow.id, "step": "unresolved"},
+        )
+        return TurnResult(reply, state)
+    # Not an answer to the step: a new question leaves the flow, anything else shows the step again.
+    d = understood.decision
+    if d.route not in (Route.TROUBLESHOOT, Route.FALLBACK) or (d.intent and d.intent not in flow.intents):
+        state.flow = None
+        return None
+    assert outcome.view is not None
+    lead = "Sorry, I didn't catch that. "
+    return TurnResult(step_reply(conversation_id, outcome.view, parts, intent, lead), state)
+
+
+def flow_for(text: str, understood: Understanding, parts: Parts) -> Flow | None:
+    """The flow a failure report belongs to: an error detected in pasted text first (more
+    specific than the intent), then the intent's flow. Never for a message the classifier
+    put out of scope outright (another provider's 429 is not ours to fix)."""
+    if parts.flows is None:
+        return None
+    d, p = understood.decision, understood.prediction
+    if p is not None and p.negative:
+        return None
+    if d.route in (Route.TROUBLESHOOT, Route.ANSWER, Route.FALLBACK):
+        detected = parts.flows.detect(text)
+        if detected is not None and (d.route is not Route.ANSWER or (d.intent or "").startswith("error_")):
+            return detected
+    if d.route is Route.TROUBLESHOOT and d.intent:
+        return parts.flows.for_intent(d.intent)
+    return None
+
+
 def converse(
     conversation_id: str,
     text: str,
@@ -170,9 +282,18 @@ def _converse(
             return hand_over(conversation_id, text, state, reason, state.last_intent)
     understood = understand(text, vector, parts.retriever, parts.intents, parts.settings)
     decision = understood.decision
+    if state.flow is not None and state.flow.get("step") not in FLOW_ENDS:
+        running = continue_flow(conversation_id, text, state, parts, understood)
+        if running is not None:
+            return running
     if decision.route is Route.HANDOFF:
         reason = "frustrated" if decision.intent == "complaint" else "asked"
         return hand_over(conversation_id, text, state, reason, decision.intent)
+    flow = flow_for(text, understood, parts)
+    if flow is not None:
+        state.fallbacks = 0
+        state.last_intent = decision.intent or (flow.intents[0] if flow.intents else None)
+        return start_flow(conversation_id, flow, state, parts, state.last_intent)
     reply = respond(conversation_id, text, understood, parts.settings)
     if reply.route is Route.FALLBACK:
         state.fallbacks += 1
@@ -195,3 +316,4 @@ class Parts:
     retriever: Retriever
     intents: IntentClassifier | None
     settings: Settings
+    flows: FlowBook | None = None

@@ -308,20 +308,27 @@ def fit_temperature(scores: np.ndarray, targets: np.ndarray) -> float:
 
 
 def choose_threshold(
-    in_scope_conf: np.ndarray, in_scope_correct: np.ndarray, oos_conf: np.ndarray, refuse_share: float
+    in_scope_conf: np.ndarray,
+    in_scope_correct: np.ndarray,
+    oos_conf: np.ndarray,
+    refuse_share: float,
+    min_recall: float | None = None,
 ) -> float:
     """The out-of-scope threshold.
 
     With negatives: the threshold maximising in-scope accuracy (a refused message counts as
-    wrong) plus out-of-scope recall; among ties the lowest. Without: the threshold that
-    refuses ``refuse_share`` of the in-scope examples.
+    wrong) plus out-of-scope recall; among ties the lowest. With ``min_recall``: the threshold
+    with the best in-scope accuracy among those refusing at least that share of the negatives.
+    Without negatives: the threshold that refuses ``refuse_share`` of the in-scope examples.
     """
     if len(oos_conf) == 0:
         return float(np.quantile(in_scope_conf, refuse_share)) if len(in_scope_conf) else 0.0
     candidates = np.unique(np.concatenate([[0.0], in_scope_conf, oos_conf + 1e-9]))
-    best, best_t = -1.0, 0.0
+    best, best_t = -np.inf, 0.0
     for t in candidates:
-        score = (in_scope_correct & (in_scope_conf >= t)).mean() + (oos_conf < t).mean()
+        accuracy = (in_scope_correct & (in_scope_conf >= t)).mean()
+        recall = (oos_conf < t).mean()
+        score = accuracy + recall if min_recall is None else (accuracy if recall >= min_recall else -np.inf)
         if score > best + 1e-12:
             best, best_t = score, float(t)
     return best_t

@@ -209,6 +209,11 @@ class Retriever:
             self._chunk_stems[chunk] = cached
         return cached
 
+    def doc(self, doc_id: str) -> DocMeta | None:
+        """The document ``doc_id``, or None when the index has none."""
+        row = self._doc_row.get(doc_id)
+        return None if row is None else self.docs[row]
+
     def chunks_of(self, doc_id: str) -> list[Chunk]:
         """All chunks of a document, in order."""
         return [self.chunks[c] for c in self._chunks_of[self._doc_row[doc_id]]]
