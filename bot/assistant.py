@@ -19,6 +19,7 @@ from bot.types import Reply
 from index.embedder import Embedder, make_embedder
 from index.retriever import Retriever
 from index.types import Hit
+from knowledge.catalog import Model, load_catalog
 
 
 class Assistant:
@@ -39,6 +40,7 @@ class Assistant:
         self._intents: IntentClassifier | None = None
         self._store: Store | None = None
         self._flows: FlowBook | None = None
+        self._catalog: tuple[Model, ...] = ()
         self._lock = threading.Lock()
 
     def warm_up(self, progress: bool = True) -> None:
@@ -53,6 +55,9 @@ class Assistant:
             folder = self.settings.knowledge_dir / "troubleshooting"
             if self._flows is None and folder.is_dir():
                 self._flows = FlowBook.from_folder(folder, {d.id for d in self._retriever.docs})
+            catalog = self.settings.knowledge_dir / "catalog.yaml"
+            if not self._catalog and catalog.is_file():
+                self._catalog = tuple(load_catalog(catalog))
             if self._store is None:
                 store = Store(self.settings.resolved_database_url)
                 store.migrate()
@@ -152,7 +157,9 @@ class Assistant:
         if stored is not None:
             state.status = stored.status  # staff may have released it since the last turn
         vector = self.embedder.encode([clean])[0]
-        result = converse(cid, clean, vector, state, Parts(self.retriever, self.intents, self.settings, self._flows))
+        result = converse(
+            cid, clean, vector, state, Parts(self.retriever, self.intents, self.settings, self._flows, self._catalog)
+        )
         kept = store.save_turn(
             cid,
             clean,

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from bot.advising import advise
 from bot.config import Settings
 from bot.flows import FlowBook, OutcomeKind, StepView, advance, start
 from bot.handlers import Context, get_handler
@@ -22,6 +23,7 @@ from bot.store import TicketDraft, new_ticket_number
 from bot.types import Reply, Route, Source
 from index.retriever import Retriever
 from index.types import Hit
+from knowledge.catalog import Model
 from knowledge.flows import Flow
 
 # Documents retrieved per message: enough for 3 sources and 2 related quick replies.
@@ -79,7 +81,8 @@ class ConversationState:
     last_intent: str | None = None
     last_models: list[str] = field(default_factory=list)
     flow: dict[str, Any] | None = None  # {id, step, path} of a running troubleshooting flow
-    advisor: dict[str, Any] | None = None  # {facts, asked} while the advisor collects facts
+    advisor: dict[str, Any] | None = None  # {slot, asked} while the advisor waits for an answer
+    facts: dict[str, Any] | None = None  # what the customer said about the model they need
     offered_person: str | None = None  # why a person was offered last turn, awaiting yes/no
     tried: list[str] = field(default_factory=list)  # flow paths and articles tried, for the ticket
     recent: list[str] = field(default_factory=list)  # the customer's last messages, for the ticket
@@ -252,6 +255,57 @@ def flow_for(text: str, understood: Understanding, parts: Parts) -> Flow | None:
     return None
 
 
+# -- model advice ---------------------------------------------------------------------------------
+
+FOLLOW_UP = re.compile(
+    r"^(and|what about|how about|and what about|same for|what if)\b|\b(that one|this one|it)\??$", re.I
+)
+
+
+def _follow_up(text: str, state: ConversationState) -> bool:
+    """A short message that continues the last recommendation ("and for Chinese?")."""
+    return bool(state.last_models) and len(text.split()) <= 8 and bool(FOLLOW_UP.search(text.strip()))
+
+
+def _states_a_need(facts: dict[str, Any], before: dict[str, Any] | None) -> bool:
+    """Whether a message the intent classifier did not send to the advisor still describes a
+    model need: it names a task and at least one more constraint ("classify 2M German tickets
+    on-prem"), or changes the facts of a recommendation just given ("and for Chinese?")."""
+    if before and facts != before:
+        return True
+    said = [
+        k for k in ("languages", "volume", "hosting", "max_latency_ms", "budget", "region", "privacy") if facts.get(k)
+    ]
+    return bool(facts.get("task")) and len(said) >= 1
+
+
+def _advise(
+    conversation_id: str, text: str, state: ConversationState, parts: Parts, decision: Decision
+) -> TurnResult | None:
+    """The advisor's turn, or None when the message is not for the advisor after all."""
+    pending = state.advisor or {}
+    before = state.facts
+    reply, facts, question = advise(
+        conversation_id,
+        text,
+        parts.catalog,
+        state.facts,
+        int(pending.get("asked", 0)),
+        pending.get("slot"),
+        decision.intent if decision.route is Route.ADVISE else "model_selection",
+    )
+    if decision.route is not Route.ADVISE and state.advisor is None and not _states_a_need(facts, before):
+        return None  # not about choosing a model after all: route normally
+    if decision.route is not Route.ADVISE and facts == before and not reply.recommendations:
+        state.advisor = None  # neither an answer to the question nor a follow-up: route normally
+        return None
+    state.facts, state.advisor, state.fallbacks = facts, question, 0
+    if reply.recommendations:
+        state.last_models = [r["model_id"] for r in reply.recommendations]
+    state.last_intent = reply.intent or state.last_intent
+    return TurnResult(reply, state)
+
+
 def converse(
     conversation_id: str,
     text: str,
@@ -289,6 +343,11 @@ def _converse(
     if decision.route is Route.HANDOFF:
         reason = "frustrated" if decision.intent == "complaint" else "asked"
         return hand_over(conversation_id, text, state, reason, decision.intent)
+    wants_advice = decision.route in (Route.ADVISE, Route.FALLBACK) or _follow_up(text, state)
+    if parts.catalog and (state.advisor is not None or wants_advice):
+        advised = _advise(conversation_id, text, state, parts, decision)
+        if advised is not None:
+            return advised
     flow = flow_for(text, understood, parts)
     if flow is not None:
         state.fallbacks = 0
@@ -317,3 +376,4 @@ class Parts:
     intents: IntentClassifier | None
     settings: Settings
     flows: FlowBook | None = None
+    catalog: tuple[Model, ...] = ()

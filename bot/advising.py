@@ -1,0 +1,128 @@
+"""The ``advise`` route in a conversation: ask for missing facts, then recommend or compare.
+
+``bot.advisor`` does the reasoning over the catalog; this module keeps the facts between
+turns (as JSON in the conversation state) and writes the replies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, fields
+from typing import Any
+
+from bot.advisor import Advice, Facts, Recommendation, compare, extract_facts, next_question, recommend, resolve_models
+from bot.types import Reply, Route
+from knowledge.catalog import Model
+
+COMPARE_WORDS = ("vs", "versus", "compare", "comparison", "difference", "better", "or")
+
+
+def facts_to_json(facts: Facts) -> dict[str, Any]:
+    data = asdict(facts)
+    return {
+        k: sorted(v) if isinstance(v, frozenset) else list(v) if isinstance(v, tuple) else v for k, v in data.items()
+    }
+
+
+def facts_from_json(data: dict[str, Any] | None) -> Facts:
+    if not data:
+        return Facts()
+    kinds = {f.name: f.type for f in fields(Facts)}
+    values: dict[str, Any] = {}
+    for name, value in data.items():
+        if name not in kinds:
+            continue
+        kind = str(kinds[name])
+        if kind.startswith("frozenset"):
+            value = frozenset(value or ())
+        elif kind.startswith("tuple"):
+            value = tuple(value or ())
+        values[name] = value
+    return Facts(**values)
+
+
+def _as_json(r: Recommendation) -> dict[str, Any]:
+    return {"model_id": r.model_id, "name": r.name, "reasons": list(r.reasons)}
+
+
+def _advice_text(advice: Advice) -> str:
+    if advice.fits:
+        lines = [advice.message] if advice.message else []
+        for n, r in enumerate(advice.recommendations, start=1):
+            why = "; ".join(r.reasons[:3])
+            lines.append(f"{n}. **{r.name}** (`{r.model_id}`): {why}. Trade-off: {r.tradeoff}.")
+        return "\n".join(lines)
+    lines = [advice.message or "No model in our catalog meets all of that."]
+    for r in advice.closest:
+        misses = "; ".join(r.violations) or "close, but not a full fit"
+        lines.append(f"- **{r.name}** (`{r.model_id}`) comes closest, but {misses}.")
+    return "\n".join(lines)
+
+
+def advice_reply(conversation_id: str, models: Sequence[Model], facts: Facts, intent: str | None) -> Reply:
+    """Up to three models for ``facts``, each with its reasons and trade-off."""
+    advice = recommend(models, facts)
+    shown = advice.recommendations if advice.fits else advice.closest
+    return Reply(
+        reply=_advice_text(advice),
+        route=Route.ADVISE,
+        conversation_id=conversation_id,
+        intent=intent,
+        confidence=1.0,
+        quick_replies=(
+            *(f"Compare {a.name} and {b.name}" for a, b in [tuple(shown[:2])] if len(shown) >= 2),
+            "Pricing",
+        ),
+        recommendations=tuple(_as_json(r) for r in shown),
+    )
+
+
+def comparison_reply(conversation_id: str, models: Sequence[Model], a: str, b: str, intent: str | None) -> Reply:
+    result = compare(models, a, b)
+    by_id = {m.id: m for m in models}
+    picked = [by_id[a], by_id[b]]
+    return Reply(
+        reply=result.text,
+        route=Route.ADVISE,
+        conversation_id=conversation_id,
+        intent=intent,
+        confidence=1.0,
+        recommendations=tuple({"model_id": m.id, "name": m.name, "reasons": list(m.strengths[:2])} for m in picked),
+        quick_replies=("Help me choose a model", "Pricing"),
+    )
+
+
+def question_reply(conversation_id: str, text: str, quick: tuple[str, ...], intent: str | None) -> Reply:
+    return Reply(
+        reply=text,
+        route=Route.ADVISE,
+        conversation_id=conversation_id,
+        intent=intent,
+        confidence=1.0,
+        quick_replies=quick,
+    )
+
+
+def advise(
+    conversation_id: str,
+    text: str,
+    models: Sequence[Model],
+    known: dict[str, Any] | None,
+    asked: int,
+    answering: str | None,
+    intent: str | None,
+) -> tuple[Reply, dict[str, Any], dict[str, Any] | None]:
+    """One advisor turn.
+
+    Returns the reply, the facts known after it, and the advisor's pending question
+    (``{slot, asked}``) or None when it answered.
+    """
+    facts = extract_facts(text, facts_from_json(known), models=models, answering=answering)
+    named = resolve_models(text, models)
+    if len(named) >= 2 and (intent == "model_comparison" or any(w in text.lower().split() for w in COMPARE_WORDS)):
+        return comparison_reply(conversation_id, models, named[0], named[1], intent), facts_to_json(facts), None
+    question = next_question(facts, asked, models)
+    if question is not None:
+        reply = question_reply(conversation_id, question.text, question.quick_replies, intent)
+        return reply, facts_to_json(facts), {"slot": question.slot, "asked": asked + 1}
+    return advice_reply(conversation_id, models, facts, intent), facts_to_json(facts), None
