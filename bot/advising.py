@@ -69,10 +69,7 @@ def advice_reply(conversation_id: str, models: Sequence[Model], facts: Facts, in
         conversation_id=conversation_id,
         intent=intent,
         confidence=1.0,
-        quick_replies=(
-            *(f"Compare {a.name} and {b.name}" for a, b in [tuple(shown[:2])] if len(shown) >= 2),
-            "Pricing",
-        ),
+        quick_replies=(*([f"Compare {shown[0].name} and {shown[1].name}"] if len(shown) >= 2 else []), "Pricing"),
         recommendations=tuple(_as_json(r) for r in shown),
     )
 

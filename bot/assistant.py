@@ -152,7 +152,7 @@ class Assistant:
             prior = store.find_reply(cid, client_message_id)
             if prior is not None:
                 return Reply.from_json(prior)
-        stored = store.conversation(cid)
+        stored = store.conversation(cid) if conversation_id is not None else None
         state = ConversationState.from_json(stored.state if stored else None)
         if stored is not None:
             state.status = stored.status  # staff may have released it since the last turn

@@ -1,0 +1,60 @@
+"""The advisor inside a conversation: replies, remembered facts and follow-ups (shipped catalog)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.advising import advice_reply, advise, facts_from_json, facts_to_json
+from bot.advisor import Facts, extract_facts
+from bot.types import Route
+from knowledge import PACKAGE_DIR
+from knowledge.catalog import load_catalog
+
+pytestmark = pytest.mark.unit
+
+CATALOG = tuple(load_catalog(PACKAGE_DIR / "catalog.yaml"))
+
+
+def test_facts_survive_the_round_trip_through_json() -> None:
+    facts = extract_facts("classify 2M German tickets on-prem under 100 ms", models=CATALOG)
+
+    assert facts_from_json(facts_to_json(facts)) == facts
+    assert facts_from_json(None) == Facts()
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3])
+def test_a_reply_with_any_number_of_recommendations(limit: int) -> None:
+    facts = extract_facts("an english chatbot in your cloud", models=CATALOG)
+    reply = advice_reply("c1", CATALOG[:limit] if limit == 1 else CATALOG, facts, "model_selection")
+
+    assert reply.route is Route.ADVISE
+    assert all(r["reasons"] for r in reply.recommendations)
+    assert "Pricing" in reply.quick_replies
+
+
+def test_a_single_fitting_model_is_recommended_without_a_comparison_offer() -> None:
+    only = tuple(m for m in CATALOG if m.id == "mer-classify-base")
+    facts = extract_facts("classify german tickets on-prem", models=only)
+
+    reply = advice_reply("c1", only, facts, "model_selection")
+
+    assert [r["model_id"] for r in reply.recommendations] == ["mer-classify-base"]
+    assert not any(q.startswith("Compare") for q in reply.quick_replies)
+
+
+def test_missing_facts_are_asked_then_remembered() -> None:
+    reply, facts, pending = advise("c1", "which model should i use", CATALOG, None, 0, None, "model_selection")
+    assert pending == {"slot": "task", "asked": 1} and reply.quick_replies
+
+    reply, facts, pending = advise("c1", "Classify text", CATALOG, facts, 1, "task", "model_selection")
+
+    assert facts["task"] == "classification"
+    assert pending is None or pending["asked"] == 2
+
+
+def test_two_named_models_are_compared() -> None:
+    reply, _, pending = advise("c1", "chat medium vs chat large", CATALOG, None, 0, None, "model_comparison")
+
+    assert pending is None
+    assert {r["model_id"] for r in reply.recommendations} == {"mer-chat-m", "mer-chat-l"}
+    assert "Meridian Chat Medium" in reply.reply and "Meridian Chat Large" in reply.reply
