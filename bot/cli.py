@@ -231,6 +231,28 @@ def cmd_intents_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_tickets(args: argparse.Namespace) -> int:
+    from bot.store import Store
+
+    settings = _assistant(args).settings
+    store = Store(settings.resolved_database_url)
+    store.migrate()
+    if args.release:
+        ticket = store.ticket(args.release)
+        if ticket is None:
+            raise SupportbotError(f"no ticket {args.release}")
+        store.release(ticket["conversation_id"])
+        print(f"released conversation {ticket['conversation_id']} back to the bot; {args.release} closed")
+        return 0
+    for t in store.tickets(args.status):
+        if args.json:
+            _print_json(t)
+        else:
+            words = " / ".join(t["summary"].get("customer_words", [])[-1:])
+            print(f"{t['number']}  {t['status']:<7} {t['reason']:<16} {t['conversation_id']}  {words[:60]}")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from ui.server import serve
 
@@ -294,6 +316,12 @@ def parser() -> argparse.ArgumentParser:
     iev.add_argument("--folds", type=int, default=5)
     iev.add_argument("--json", action="store_true")
     iev.set_defaults(fn=cmd_intents_eval)
+
+    tickets = sub.add_parser("tickets", help="list handed-over conversations, or release one to the bot")
+    tickets.add_argument("--status", choices=["open", "closed"], help="only tickets in this state")
+    tickets.add_argument("--release", metavar="NUMBER", help="give the ticket's conversation back to the bot")
+    tickets.add_argument("--json", action="store_true")
+    tickets.set_defaults(fn=cmd_tickets)
 
     serve = sub.add_parser("serve", help="serve the chat page")
     serve.add_argument("--host", default="127.0.0.1")

@@ -1,0 +1,52 @@
+"""``supportbot tickets``: staff list handed-over conversations and give one back to the bot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.store import Store, TicketDraft
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.fixture
+def store(monkeypatch: pytest.MonkeyPatch, kb_dir: Path, tmp_path: Path) -> Store:
+    url = f"sqlite:///{tmp_path / 'staff.db'}"
+    monkeypatch.setenv("SUPPORTBOT_KNOWLEDGE_DIR", str(kb_dir))
+    monkeypatch.setenv("SUPPORTBOT_DATABASE_URL", url)
+    monkeypatch.setenv("SUPPORTBOT_EMBEDDER", "fake")
+    s = Store(url)
+    s.migrate()
+    summary = {"reason": "asked", "customer_words": ["a person, please"]}
+    s.save_turn(
+        "conv-1",
+        "a person, please",
+        {"route": "handoff"},
+        {},
+        "handoff",
+        ticket=TicketDraft("SB-0A1B2C", "asked", summary),
+    )
+    return s
+
+
+def test_open_tickets_are_listed_with_the_customers_words(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["tickets", "--status", "open"]) == 0
+
+    out = capsys.readouterr().out
+    assert "SB-0A1B2C" in out and "a person, please" in out
+
+
+def test_release_gives_the_conversation_back_to_the_bot(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["tickets", "--release", "SB-0A1B2C"]) == 0
+
+    conversation = store.conversation("conv-1")
+    assert conversation is not None and conversation.status == "bot"
+    assert store.ticket("SB-0A1B2C")["status"] == "closed"  # type: ignore[index]
+
+
+def test_releasing_an_unknown_ticket_says_so(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["tickets", "--release", "SB-FFFFFF"]) == 2
+    assert "no ticket SB-FFFFFF" in capsys.readouterr().err
