@@ -17,8 +17,6 @@ embedding alone, and fine-tuning the encoder's top layers (see benchmarks/README
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -36,7 +34,7 @@ from sklearn.svm import LinearSVC
 from tqdm.auto import tqdm
 
 from bot.errors import SupportbotError
-from index.store import publish_folder, sha256_file
+from index.store import building, sha256_file
 from knowledge.intents import OUT_OF_SCOPE, IntentSet, load_intents
 
 FORMAT_VERSION = 1
@@ -173,10 +171,7 @@ class IntentClassifier:
     # -- persistence ---------------------------------------------------------------------
     def save(self, folder: str | Path) -> Path:
         """Write the model to ``folder`` atomically: a temporary sibling renamed into place."""
-        folder = Path(folder)
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.building-", dir=folder.parent))
-        try:
+        with building(folder) as tmp:
             joblib.dump(self, tmp / "classifier.joblib")
             manifest = {
                 "format": FORMAT_VERSION,
@@ -191,11 +186,7 @@ class IntentClassifier:
                 "checksum": sha256_file(tmp / "classifier.joblib"),
             }
             (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-            publish_folder(tmp, folder)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        return folder
+        return Path(folder)
 
     @classmethod
     def load(cls, folder: str | Path, embedder: str | None = None) -> IntentClassifier:

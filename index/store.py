@@ -20,7 +20,8 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -62,10 +63,7 @@ def save(retriever: Retriever, folder: Path, manifest: dict[str, Any]) -> Path:
     The files go to a temporary sibling folder first; only a complete, checksummed folder
     is renamed into place. A previous index at ``folder`` is replaced only then.
     """
-    folder = Path(folder)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.building-", dir=folder.parent))
-    try:
+    with building(folder) as tmp:
         docs = {
             "docs": [asdict(d) for d in retriever.docs],
             "chunks": [asdict(c) for c in retriever.chunks],
@@ -91,11 +89,22 @@ def save(retriever: Retriever, folder: Path, manifest: dict[str, Any]) -> Path:
             "checksums": {str(p.relative_to(tmp)): sha256_file(p) for p in files},
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    return folder
+
+
+@contextmanager
+def building(folder: str | Path) -> Iterator[Path]:
+    """A temporary sibling of ``folder`` to write into; renamed into place when the block
+    completes, removed (leaving any previous ``folder`` untouched) when it raises."""
+    folder = Path(folder)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.building-", dir=folder.parent))
+    try:
+        yield tmp
         publish_folder(tmp, folder)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return folder
 
 
 def publish_folder(tmp: Path, folder: Path) -> None:

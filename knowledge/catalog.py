@@ -17,6 +17,7 @@ import yaml
 from yaml.constructor import SafeConstructor
 
 from bot.errors import KnowledgeError
+from knowledge.loaders import compose_yaml
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 DEFAULT_CATALOG = Path(__file__).resolve().parent / "catalog.yaml"
@@ -84,14 +85,7 @@ def load_catalog(path: str | Path = DEFAULT_CATALOG) -> list[Model]:
     path = Path(path)
     if not path.is_file():
         raise KnowledgeError(path, "no such file")
-    try:
-        root = yaml.compose(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise KnowledgeError(path, f"invalid YAML: {getattr(e, 'problem', None) or e}", line=line) from e
-    except UnicodeDecodeError as e:
-        raise KnowledgeError(path, f"not UTF-8 text ({e.reason})") from e
+    root = compose_yaml(path)
     top = _mapping(path, root, "the catalog", line=1)
     if "models" not in top:
         raise KnowledgeError(path, "missing 'models:'", line=1, field="models")

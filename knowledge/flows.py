@@ -18,6 +18,7 @@ from typing import NoReturn
 import yaml
 
 from bot.errors import KnowledgeError
+from knowledge.loaders import compose_yaml
 
 FLOWS_DIR = Path(__file__).resolve().parent / "troubleshooting"  # the shipped flows
 FIXED = "fixed"
@@ -122,14 +123,7 @@ class _FlowFile:
         raise KnowledgeError(self.path, where + reason, line=_line(node) if node else None, field=field)
 
     def read(self) -> Flow:
-        try:
-            root = yaml.compose(self.path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as e:
-            mark = getattr(e, "problem_mark", None)
-            line = mark.line + 1 if mark is not None else None
-            raise KnowledgeError(self.path, f"invalid YAML: {getattr(e, 'problem', None) or e}", line=line) from e
-        except UnicodeDecodeError as e:
-            raise KnowledgeError(self.path, f"not UTF-8 text ({e.reason})") from e
+        root = compose_yaml(self.path)
         if root is None:
             raise KnowledgeError(self.path, f"is empty; a flow needs {', '.join(FLOW_FIELDS)}", line=1)
         top = self.mapping(root, FLOW_FIELDS, "a flow")

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from bot.errors import KnowledgeError
+from knowledge.loaders import compose_yaml
 
 OUT_OF_SCOPE = "out_of_scope"
 ROUTES = ("answer", "advise", "troubleshoot", "handoff", "smalltalk", "clarify", "fallback")
@@ -140,14 +141,7 @@ def _check_route(path: Path, route: str, line: int) -> None:
 
 def _load_yaml(path: Path) -> IntentSet:
     """``intents: {name: {route, examples: [...]}}`` and ``out_of_scope: [...]``, with line numbers."""
-    try:
-        root = yaml.compose(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise KnowledgeError(path, f"invalid YAML: {getattr(e, 'problem', None) or e}", line=line) from e
-    except UnicodeDecodeError as e:
-        raise KnowledgeError(path, f"not UTF-8 text ({e.reason})") from e
+    root = compose_yaml(path)
     if not isinstance(root, yaml.MappingNode):
         raise KnowledgeError(path, "expected a mapping with 'intents:' at the top", line=1)
     top = {k.value: v for k, v in root.value}

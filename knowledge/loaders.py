@@ -49,6 +49,22 @@ def _yaml(text: str, path: Path, first_line: int = 1) -> Any:
         raise KnowledgeError(path, f"invalid YAML: {problem}", line=line) from e
 
 
+def compose_yaml(path: Path) -> yaml.Node | None:
+    """The YAML node tree of ``path`` (nodes keep their line numbers for error messages).
+
+    Raises:
+        KnowledgeError: naming the file and line of invalid YAML, or text that is not UTF-8.
+    """
+    try:
+        return yaml.compose(Path(path).read_text(encoding="utf-8"))
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        raise KnowledgeError(path, f"invalid YAML: {getattr(e, 'problem', None) or e}", line=line) from e
+    except UnicodeDecodeError as e:
+        raise KnowledgeError(path, f"not UTF-8 text ({e.reason})") from e
+
+
 def _field_line(lines: list[str], key: str, offset: int) -> int:
     for i, line in enumerate(lines):
         if line.startswith(f"{key}:"):
