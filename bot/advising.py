@@ -6,6 +6,7 @@ turns (as JSON in the conversation state) and writes the replies.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, fields
 from typing import Any
@@ -123,3 +124,63 @@ def advise(
         reply = question_reply(conversation_id, question.text, question.quick_replies, intent)
         return reply, facts_to_json(facts), {"slot": question.slot, "asked": asked + 1}
     return advice_reply(conversation_id, models, facts, intent), facts_to_json(facts), None
+
+
+# -- questions about one model ------------------------------------------------------------------
+
+OVERVIEW = ("price", "latency", "hosting", "languages")
+ASPECTS = {
+    "price": re.compile(r"\b(how much|price|pricing|cost|costs|expensive|cheap)\b", re.I),
+    "latency": re.compile(r"\b(fast|slow|latency|speed|quick)\b", re.I),
+    "languages": re.compile(r"\b(language|languages|speak|support .*(chinese|german|french|japanese))\b", re.I),
+    "context": re.compile(r"\b(context|tokens? long|how long a prompt|window)\b", re.I),
+    "hosting": re.compile(r"\b(on.?prem|vpc|edge|host|hosting|self.?host|run it)\b", re.I),
+    "fine_tuning": re.compile(r"\b(fine.?tun\w*)\b", re.I),
+}
+REFERS = re.compile(
+    r"\b(that one|this one|that model|this model|it|the first one|the second one|the other one)\b", re.I
+)
+
+
+def model_in_question(text: str, models: Sequence[Model], last_models: Sequence[str]) -> Model | None:
+    """The model a short question is about: one it names, or the one last recommended when it
+    refers back ("how much is that one?"; "the second one" is the second recommended)."""
+    by_id = {m.id: m for m in models}
+    named = resolve_models(text, models)
+    if named:
+        return by_id.get(named[0])
+    if last_models and REFERS.search(text):
+        index = 1 if re.search(r"\bsecond\b", text, re.I) else 2 if re.search(r"\bthird\b", text, re.I) else 0
+        return by_id.get(last_models[min(index, len(last_models) - 1)])
+    return None
+
+
+def model_fact_reply(
+    conversation_id: str, text: str, model: Model, intent: str | None, named: bool = False
+) -> Reply | None:
+    """A catalog fact about ``model`` when ``text`` asks for one (price, latency, languages...);
+    an overview when the text names the model without asking anything in particular."""
+    asked = [aspect for aspect, pattern in ASPECTS.items() if pattern.search(text)]
+    if not asked and named:
+        asked = list(OVERVIEW)
+    if not asked:
+        return None
+    facts = {
+        "price": f"costs {model.price}",
+        "latency": f"answers in about {model.latency_ms_p50:g} ms (p50)",
+        "languages": f"works in {len(model.languages)} languages ({', '.join(model.languages)})",
+        "context": f"takes up to {model.context_tokens:,} tokens of context",
+        "hosting": f"runs {', '.join(h.replace('_', '-') for h in model.hosting)}",
+        "fine_tuning": "can be fine-tuned" if model.fine_tunable else "cannot be fine-tuned",
+    }
+    said = "; it ".join(facts[a] for a in asked)
+    limit = model.limits[0] if model.limits else "none listed"
+    return Reply(
+        reply=f"**{model.name}** (`{model.id}`) {said}. Its main limit: {limit}.",
+        route=Route.ADVISE,
+        conversation_id=conversation_id,
+        intent=intent,
+        confidence=1.0,
+        recommendations=({"model_id": model.id, "name": model.name, "reasons": list(model.strengths[:2])},),
+        quick_replies=("Help me choose a model", "Pricing"),
+    )

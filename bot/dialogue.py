@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from bot.advising import advise
+from bot.advising import advise, model_fact_reply, model_in_question
 from bot.config import Settings
 from bot.flows import FlowBook, OutcomeKind, StepView, advance, start
 from bot.handlers import Context, get_handler
@@ -343,6 +343,14 @@ def _converse(
     if decision.route is Route.HANDOFF:
         reason = "frustrated" if decision.intent == "complaint" else "asked"
         return hand_over(conversation_id, text, state, reason, decision.intent)
+    if parts.catalog and len(text.split()) <= 12:
+        model = model_in_question(text, parts.catalog, state.last_models)
+        named = bool(FOLLOW_UP.search(text)) and model is not None and model.id not in state.last_models[:1]
+        about = model_fact_reply(conversation_id, text, model, decision.intent, named) if model is not None else None
+        if about is not None:
+            state.last_models = [r["model_id"] for r in about.recommendations]
+            state.fallbacks = 0
+            return TurnResult(about, state)
     wants_advice = decision.route in (Route.ADVISE, Route.FALLBACK) or _follow_up(text, state)
     if parts.catalog and (state.advisor is not None or wants_advice):
         advised = _advise(conversation_id, text, state, parts, decision)

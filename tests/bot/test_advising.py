@@ -58,3 +58,19 @@ def test_two_named_models_are_compared() -> None:
     assert pending is None
     assert {r["model_id"] for r in reply.recommendations} == {"mer-chat-m", "mer-chat-l"}
     assert "Meridian Chat Medium" in reply.reply and "Meridian Chat Large" in reply.reply
+
+
+def test_a_follow_up_about_the_recommended_model_is_answered_from_the_catalog() -> None:
+    from bot.advising import model_fact_reply, model_in_question
+
+    model = model_in_question("how much is that one?", CATALOG, ["mer-chat-m", "mer-chat-l"])
+    assert model is not None and model.id == "mer-chat-m"
+    second = model_in_question("and the second one, how fast is it?", CATALOG, ["mer-chat-m", "mer-chat-l"])
+    assert second is not None and second.id == "mer-chat-l"
+
+    reply = model_fact_reply("c1", "how much is that one?", model, None)
+
+    assert reply is not None and "$2.00 per 1M output tokens" in reply.reply
+    assert [r["model_id"] for r in reply.recommendations] == ["mer-chat-m"]
+    assert model_fact_reply("c1", "ok thanks", model, None) is None
+    assert model_in_question("how much is that one?", CATALOG, []) is None
