@@ -122,6 +122,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     assistant = _assistant(args)
     assistant.warm_up()
     report = evaluate(assistant, args.split).as_dict()
+    folder = Path(args.scenarios) if args.scenarios else SCENARIOS
+    if folder.is_dir():
+        report["scenarios"] = _run_scenarios(assistant, folder)
     if args.json:
         _print_json(report)
         return 0
@@ -133,7 +136,37 @@ def cmd_eval(args: argparse.Namespace) -> int:
         print(f"  {name:<9} R@1 {s['R@1']:.3f}  R@5 {s['R@5']:.3f}  MRR@10 {s['MRR@10']:.3f}")
     print(f"out-of-scope questions answered: {report['answered_out_of_scope']:.1%}")
     print(f"in-scope questions refused:      {report['refused_in_scope']:.1%}")
+    scenarios = report.get("scenarios")
+    if scenarios:
+        print(f"conversation scenarios passed:   {scenarios['passed']}/{scenarios['total']} ({scenarios['share']:.1%})")
+        for name in scenarios["failed"]:
+            print(f"  failed: {name}")
     return 0
+
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "tests" / "conversations"
+
+
+def _run_scenarios(assistant: Any, folder: Path) -> dict[str, Any]:
+    """The share of scripted conversations that go as scripted, run through ``Assistant.reply``
+    (the ``ask --batch`` path) against a throwaway database, so evaluation stores nothing."""
+    import tempfile
+
+    from bot.assistant import Assistant
+    from bot.scenarios import run_all
+
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = assistant.settings.model_copy(update={"database_url": f"sqlite:///{Path(tmp) / 'eval.db'}"})
+        scratch = Assistant(settings, embedder=assistant.embedder)
+        scratch.warm_up(progress=False)
+        passed, total, results = run_all(scratch, folder)
+        scratch.store.engine.dispose()
+    return {
+        "passed": passed,
+        "total": total,
+        "share": passed / total if total else 0.0,
+        "failed": [r.name for r in results if not r.passed],
+    }
 
 
 def cmd_tune(args: argparse.Namespace) -> int:
@@ -286,6 +319,7 @@ def parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("eval", help="quality report on the shipped evaluation set")
     ev.add_argument("--split", default="test", choices=["train", "test"])
     ev.add_argument("--json", action="store_true")
+    ev.add_argument("--scenarios", help="folder of conversation scenarios (default: tests/conversations)")
     ev.set_defaults(fn=cmd_eval)
 
     tune = sub.add_parser("tune", help="tune fusion weights and the answer threshold on the train split")

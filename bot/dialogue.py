@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 import numpy as np
@@ -66,6 +66,7 @@ def respond(conversation_id: str | None, text: str, understood: Understanding, s
 
 # -- conversations -----------------------------------------------------------------------------
 
+NEGATIVE = re.compile(r"^(n|no|nope|nah|no thanks?|no,? thank you|not now|not yet|maybe later|i'?m good)\b", re.I)
 AFFIRMATIVE = re.compile(
     r"^(y|ya|yes|yeah|yep|yup|sure|ok|okay|please|yes please|connect me|do it|go ahead)\b", re.IGNORECASE
 )
@@ -111,6 +112,15 @@ def quiet_reply(conversation_id: str, state: ConversationState) -> Reply:
         route=Route.HANDOFF,
         conversation_id=conversation_id,
         ticket=state.ticket,
+    )
+
+
+def declined_person(conversation_id: str) -> Reply:
+    return Reply(
+        reply="Alright. If you want a person later, just say so. Is there anything else I can help with?",
+        route=Route.SMALLTALK,
+        conversation_id=conversation_id,
+        quick_replies=("Choose a model", "Fix an API error", "Pricing"),
     )
 
 
@@ -227,14 +237,32 @@ def continue_flow(
             flow={"id": flow.id, "step": "unresolved"},
         )
         return TurnResult(reply, state)
-    # Not an answer to the step: a new question leaves the flow, anything else shows the step again.
+    # Not an answer to the step. A new question (or another failure) leaves the flow; small
+    # talk, "not sure", "what do you mean?" and the like show the step again.
     d = understood.decision
-    if d.route not in (Route.TROUBLESHOOT, Route.FALLBACK) or (d.intent and d.intent not in flow.intents):
+    other_failure = d.route is Route.TROUBLESHOOT and d.intent is not None and d.intent not in flow.intents
+    if d.route in (Route.ANSWER, Route.ADVISE) or other_failure:
         state.flow = None
         return None
     assert outcome.view is not None
-    lead = "Sorry, I didn't catch that. "
-    return TurnResult(step_reply(conversation_id, outcome.view, parts, intent, lead), state)
+    lead = "Sorry, I didn't catch that. Here is the step again: "
+    view = outcome.view
+    again = StepView(view.flow_id, view.step_id, view.text, view.article, (*view.quick_replies, PERSON_OFFER[0]))
+    return TurnResult(step_reply(conversation_id, again, parts, intent, lead), state)
+
+
+FAILURE = re.compile(
+    r"\b(errors?|fail\w*|broken|not working|doesn'?t work|does not work|won'?t|can'?t|cannot|unable|stuck|"
+    r"keeps?|getting|got|returns?|returned|returning|rejected|denied|refused|time[sd]? ?out|timed out|slow\w*|"
+    r"crash\w*|exception|traceback|invalid|expired|missing|blocked|suspended|declined|cut off|drops?|"
+    r"disconnect\w*|worse|wrong|down|unavailable|outage|\d{3}s?)\b|[{}]|Error\b",
+    re.IGNORECASE,
+)
+
+
+def reports_failure(text: str) -> bool:
+    """Whether the message reports something failing (rather than asking how something works)."""
+    return bool(FAILURE.search(text))
 
 
 def flow_for(text: str, understood: Understanding, parts: Parts) -> Flow | None:
@@ -334,9 +362,15 @@ def _converse(
         reason, state.offered_person = state.offered_person, None
         if AFFIRMATIVE.match(text.strip()):
             return hand_over(conversation_id, text, state, reason, state.last_intent)
+        if NEGATIVE.match(text.strip()):
+            return TurnResult(declined_person(conversation_id), state)
+    if text.strip().lower() == PERSON_OFFER[0].lower():
+        return hand_over(conversation_id, text, state, "asked", state.last_intent)
     understood = understand(text, vector, parts.retriever, parts.intents, parts.settings)
     decision = understood.decision
-    if state.flow is not None and state.flow.get("step") not in FLOW_ENDS:
+    # A request for a person or clear frustration is never read as an answer to a flow step.
+    in_flow = state.flow is not None and state.flow.get("step") not in FLOW_ENDS
+    if in_flow and decision.route is not Route.HANDOFF:
         running = continue_flow(conversation_id, text, state, parts, understood)
         if running is not None:
             return running
@@ -356,6 +390,10 @@ def _converse(
         advised = _advise(conversation_id, text, state, parts, decision)
         if advised is not None:
             return advised
+    if decision.route is Route.TROUBLESHOOT and not reports_failure(text):
+        # "what are the rate limits on Starter?" is a question about limits, not a failure.
+        understood = replace(understood, decision=replace(decision, route=Route.ANSWER))
+        decision = understood.decision
     flow = flow_for(text, understood, parts)
     if flow is not None:
         state.fallbacks = 0

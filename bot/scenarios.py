@@ -212,9 +212,11 @@ def check_turn(
         elif key == "ticket" and value != bool(reply.get("ticket")):
             out.append(f"expected {'a' if value else 'no'} ticket, the reply had {reply.get('ticket') or 'none'}")
         elif key == "same_ticket" and value:
-            before = (previous or {}).get("ticket")
-            if not before or reply.get("ticket") != before:
-                out.append(f"expected the previous turn's ticket {before!r}, the reply had {reply.get('ticket')!r}")
+            before, now = (previous or {}).get("ticket"), reply.get("ticket")
+            if not before:
+                out.append(f"expected the previous turn's ticket, but it had none (the reply had {now!r})")
+            elif now != before:
+                out.append(f"expected the previous turn's ticket {before!r}, the reply had {now!r}")
         elif key == "reply_contains":
             text = str(reply.get("reply", "")).lower()
             for wanted in _texts(value) or []:
