@@ -30,6 +30,7 @@ bench: install
 	$(PYTHON) -m benchmarks.speed
 	$(PYTHON) -m benchmarks.ann
 	$(PYTHON) -m benchmarks.intents
+	$(PYTHON) -m benchmarks.conversation
 	$(PYTHON) -m benchmarks.report
 
 format: install

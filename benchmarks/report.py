@@ -128,9 +128,31 @@ def intents_table(r: dict[str, Any]) -> list[str]:
     return out
 
 
+def conversation_table(c: dict[str, Any]) -> list[str]:
+    return [
+        f"### Stored conversation turns ({c['date']}, {c['database']}, {c['turns']} turns, "
+        f"{c['turns_per_conversation']} a conversation)",
+        "",
+        "| measure | p50 | p95 | target |",
+        "|---|---|---|---|",
+        f"| `Assistant.reply` (state read, dialogue, turn written) | {c['stored']['p50_ms']} ms | "
+        f"{c['stored']['p95_ms']} ms | |",
+        f"| `Assistant.respond` on the same messages (nothing stored) | {c['in_memory']['p50_ms']} ms | "
+        f"{c['in_memory']['p95_ms']} ms | |",
+        f"| ratio of the medians | {c['ratio_p50']}× | | ≤ {c['target_ratio']}× |",
+        "",
+    ]
+
+
 def main() -> None:
     lines: list[str] = []
-    tables = (("retrieval", retrieval_table), ("speed", speed_table), ("ann", ann_table), ("intents", intents_table))
+    tables = (
+        ("retrieval", retrieval_table),
+        ("speed", speed_table),
+        ("ann", ann_table),
+        ("intents", intents_table),
+        ("conversation", conversation_table),
+    )
     for name, table in tables:
         data = _load(name)
         if data is not None:

@@ -24,6 +24,7 @@ makes the mid-sized model the default when nothing is said, as the help centre r
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -848,6 +849,7 @@ def _part(word: str) -> str:
     return f"(?:{_PART_ALIASES.get(word, re.escape(word))})"
 
 
+@functools.lru_cache(maxsize=512)
 def _name_patterns(m: Model) -> list[tuple[re.Pattern[str], bool]]:
     """(pattern, strict) for a model; a strict pattern needs "mer"/"Meridian" before it or "one" after it,
     because single words ("speech", "code") and "embed 3 million" are ordinary language too."""
