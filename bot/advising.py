@@ -130,8 +130,8 @@ def advise(
 
 OVERVIEW = ("price", "latency", "hosting", "languages")
 ASPECTS = {
-    "price": re.compile(r"\b(how much|price|pricing|cost|costs|expensive|cheap)\b", re.I),
-    "latency": re.compile(r"\b(fast|slow|latency|speed|quick)\b", re.I),
+    "price": re.compile(r"\b(how much|price|pricing|costs?|expensive|cheap(er|est)?)\b", re.I),
+    "latency": re.compile(r"\b(fast(er|est)?|slow(er|est)?|latency|speed|quick(er|est)?)\b", re.I),
     "languages": re.compile(r"\b(language|languages|speak|support .*(chinese|german|french|japanese))\b", re.I),
     "context": re.compile(r"\b(context|tokens? long|how long a prompt|window)\b", re.I),
     "hosting": re.compile(r"\b(on.?prem|vpc|edge|host|hosting|self.?host|run it)\b", re.I),
@@ -184,3 +184,53 @@ def model_fact_reply(
         recommendations=({"model_id": model.id, "name": model.name, "reasons": list(model.strengths[:2])},),
         quick_replies=("Help me choose a model", "Pricing"),
     )
+
+
+WHICH_ONE = re.compile(r"\bwhich (one|of (them|the two|these|those))\b|\bwhich is\b", re.I)
+BEST = {
+    "price": ("is cheaper", lambda m: m.price.amount, min),
+    "latency": ("is faster", lambda m: m.latency_ms_p50, min),
+    "context": ("takes longer prompts", lambda m: m.context_tokens, max),
+    "languages": ("covers more languages", lambda m: len(m.languages), max),
+}
+
+
+def which_one_reply(
+    conversation_id: str, text: str, models: Sequence[Model], last_models: Sequence[str], intent: str | None
+) -> Reply | None:
+    """ "Which one is cheaper?" after two or more models were shown: the answer among those models."""
+    if len(last_models) < 2 or not WHICH_ONE.search(text):
+        return None
+    aspect = next((a for a, pattern in ASPECTS.items() if a in BEST and pattern.search(text)), None)
+    if aspect is None:
+        return None
+    by_id = {m.id: m for m in models}
+    shown = [by_id[i] for i in last_models if i in by_id]
+    word, value, pick = BEST[aspect]
+    if aspect == "price" and len({m.price.unit for m in shown}) > 1:
+        prices = "; ".join(f"{m.name}: {m.price}" for m in shown)
+        text_out = f"They are priced in different units, so there is no straight answer: {prices}."
+        best = shown
+    else:
+        winner = pick(shown, key=value)
+        details = "; ".join(f"{m.name}: {_aspect_value(aspect, m)}" for m in shown)
+        text_out = f"**{winner.name}** {word} ({details})."
+        best = [winner]
+    return Reply(
+        reply=text_out,
+        route=Route.ADVISE,
+        conversation_id=conversation_id,
+        intent=intent,
+        confidence=1.0,
+        recommendations=tuple({"model_id": m.id, "name": m.name, "reasons": list(m.strengths[:2])} for m in best),
+        quick_replies=("Help me choose a model", "Pricing"),
+    )
+
+
+def _aspect_value(aspect: str, m: Model) -> str:
+    return {
+        "price": str(m.price),
+        "latency": f"{m.latency_ms_p50:g} ms p50",
+        "context": f"{m.context_tokens:,} tokens",
+        "languages": f"{len(m.languages)} languages",
+    }[aspect]

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from bot.advising import advise, model_fact_reply, model_in_question
+from bot.advising import advise, model_fact_reply, model_in_question, which_one_reply
 from bot.config import Settings
 from bot.flows import FlowBook, OutcomeKind, StepView, advance, start
 from bot.handlers import Context, get_handler
@@ -378,6 +378,10 @@ def _converse(
         reason = "frustrated" if decision.intent == "complaint" else "asked"
         return hand_over(conversation_id, text, state, reason, decision.intent)
     if parts.catalog and len(text.split()) <= 12:
+        which = which_one_reply(conversation_id, text, parts.catalog, state.last_models, decision.intent)
+        if which is not None:
+            state.fallbacks = 0
+            return TurnResult(which, state)
         model = model_in_question(text, parts.catalog, state.last_models)
         named = bool(FOLLOW_UP.search(text)) and model is not None and model.id not in state.last_models[:1]
         about = model_fact_reply(conversation_id, text, model, decision.intent, named) if model is not None else None

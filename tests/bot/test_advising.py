@@ -74,3 +74,17 @@ def test_a_follow_up_about_the_recommended_model_is_answered_from_the_catalog() 
     assert [r["model_id"] for r in reply.recommendations] == ["mer-chat-m"]
     assert model_fact_reply("c1", "ok thanks", model, None) is None
     assert model_in_question("how much is that one?", CATALOG, []) is None
+
+
+def test_which_one_is_cheaper_picks_among_the_models_just_shown() -> None:
+    from bot.advising import which_one_reply
+
+    reply = which_one_reply("c1", "which one is cheaper?", CATALOG, ["mer-chat-l", "mer-chat-m"], None)
+    faster = which_one_reply("c1", "which is faster", CATALOG, ["mer-chat-l", "mer-chat-m"], None)
+
+    assert reply is not None and reply.reply.startswith("**Meridian Chat Medium** is cheaper")
+    assert faster is not None and [r["model_id"] for r in faster.recommendations] == ["mer-chat-m"]
+    assert which_one_reply("c1", "which one is cheaper?", CATALOG, ["mer-chat-m"], None) is None
+    # Prices in different units are not compared as if they were one.
+    mixed = which_one_reply("c1", "which one is cheaper?", CATALOG, ["mer-chat-m", "mer-speech"], None)
+    assert mixed is not None and "different units" in mixed.reply
