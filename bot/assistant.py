@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import threading
 import uuid
+from collections import OrderedDict
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -14,12 +17,17 @@ from bot.errors import InputError
 from bot.flows import FlowBook
 from bot.indexing import ensure_index, load_index
 from bot.intents import IntentClassifier, ensure_model
-from bot.store import Store
+from bot.store import StaleConversation, Store
 from bot.types import Reply
 from index.embedder import Embedder, make_embedder
 from index.retriever import Retriever
 from index.types import Hit
 from knowledge.catalog import Model, load_catalog
+
+# Conversations whose latest state this process keeps, and how often a turn is redone when
+# another writer changed its conversation in between.
+STATE_CACHE = 10_000
+WRITE_ATTEMPTS = 3
 
 
 class Assistant:
@@ -41,6 +49,7 @@ class Assistant:
         self._store: Store | None = None
         self._flows: FlowBook | None = None
         self._catalog: tuple[Model, ...] = ()
+        self._states: OrderedDict[str, tuple[int, dict[str, Any]]] = OrderedDict()
         self._lock = threading.Lock()
 
     def warm_up(self, progress: bool = True) -> None:
@@ -152,24 +161,45 @@ class Assistant:
             prior = store.find_reply(cid, client_message_id)
             if prior is not None:
                 return Reply.from_json(prior)
-        stored = store.conversation(cid) if conversation_id is not None else None
-        state = ConversationState.from_json(stored.state if stored else None)
-        if stored is not None:
-            state.status = stored.status  # staff may have released it since the last turn
         vector = self.embedder.encode([clean])[0]
-        result = converse(
-            cid, clean, vector, state, Parts(self.retriever, self.intents, self.settings, self._flows, self._catalog)
-        )
-        kept = store.save_turn(
-            cid,
-            clean,
-            result.reply.to_json(),
-            result.state.to_json(),
-            result.state.status,
-            client_message_id,
-            result.ticket,
-        )
-        return result.reply if kept is None else Reply.from_json(kept)
+        parts = Parts(self.retriever, self.intents, self.settings, self._flows, self._catalog)
+        for _ in range(WRITE_ATTEMPTS):
+            version, state = self._state_of(cid, known=conversation_id is not None)
+            result = converse(cid, clean, vector, state, parts)
+            answer, new_state = result.reply.to_json(), result.state
+            try:
+                kept = store.save_turn(
+                    cid, clean, answer, new_state.to_json(), new_state.status, client_message_id, result.ticket, version
+                )
+            except StaleConversation:
+                self._states.pop(cid, None)  # another worker or staff changed it: read it again
+                continue
+            self._remember(cid, version + 1, new_state)
+            return Reply.from_json(kept)  # as stored, so a repeated request gets exactly this
+        raise InputError(f"conversation {cid} is changing too fast; send the message again")
+
+    def _state_of(self, cid: str, known: bool) -> tuple[int, ConversationState]:
+        """The conversation's version and state: from this process's cache when it holds the
+        latest it wrote, else from the database. A stale cache only costs a retry, because the
+        write checks the version."""
+        with self._lock:
+            cached = self._states.get(cid)
+            if cached is not None:
+                self._states.move_to_end(cid)
+                return cached[0], ConversationState.from_json(copy.deepcopy(cached[1]))
+        stored = self.store.conversation(cid) if known else None
+        if stored is None:
+            return 0, ConversationState()
+        state = ConversationState.from_json(stored.state)
+        state.status = stored.status  # staff may have released it since the last turn
+        return stored.version, state
+
+    def _remember(self, cid: str, version: int, state: ConversationState) -> None:
+        with self._lock:
+            self._states[cid] = (version, state.to_json())
+            self._states.move_to_end(cid)
+            while len(self._states) > STATE_CACHE:
+                self._states.popitem(last=False)
 
     def respond(self, conversation_id: str | None, text: str, vector: np.ndarray) -> Reply:
         """The reply to a checked message whose embedding the caller already computed.

@@ -20,6 +20,7 @@ from sqlalchemy import Engine, Table, create_engine, event, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
+from bot.errors import SupportbotError
 from bot.store.tables import Conversation, Feedback, Ticket, Turn, now
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -48,6 +49,11 @@ class StoredConversation:
     status: str
     state: dict[str, Any]
     turns: int
+    version: int = 0
+
+
+class StaleConversation(SupportbotError, RuntimeError):
+    """The conversation changed since it was read (another worker's turn, a release by staff)."""
 
 
 class Store:
@@ -79,14 +85,13 @@ class Store:
     def conversation(self, conversation_id: str) -> StoredConversation | None:
         # Core statements on the per-turn path: the ORM's unit of work costs about a
         # millisecond a turn, which is a fifth of the whole turn.
-        query = select(CONVERSATIONS.c.status, CONVERSATIONS.c.state, CONVERSATIONS.c.turns_count).where(
-            CONVERSATIONS.c.id == conversation_id
-        )
+        c_ = CONVERSATIONS.c
+        query = select(c_.status, c_.state, c_.turns_count, c_.version).where(c_.id == conversation_id)
         with self.engine.connect() as c:
             row = c.execute(query).first()
         if row is None:
             return None
-        return StoredConversation(conversation_id, row.status, dict(row.state or {}), row.turns_count)
+        return StoredConversation(conversation_id, row.status, dict(row.state or {}), row.turns_count, row.version)
 
     def find_reply(self, conversation_id: str, client_message_id: str) -> dict[str, Any] | None:
         """The stored reply to the message with ``client_message_id``, if it was answered before."""
@@ -106,27 +111,43 @@ class Store:
         status: str,
         client_message_id: str | None = None,
         ticket: TicketDraft | None = None,
+        expected_version: int | None = None,
     ) -> dict[str, Any]:
         """Write one turn, the conversation's new state and status, and ``ticket``, atomically.
 
         Returns the reply stored for this message: ``reply`` itself, or, when another request
         with the same ``client_message_id`` won the race, the reply that one stored.
+
+        Raises:
+            StaleConversation: when ``expected_version`` is given and the conversation has
+                changed since (nothing is written; read it again and redo the turn).
         """
         stamp = now()
+        where = CONVERSATIONS.c.id == conversation_id
+        if expected_version is not None:
+            where = where & (CONVERSATIONS.c.version == expected_version)
         bump = (
             update(CONVERSATIONS)
-            .where(CONVERSATIONS.c.id == conversation_id)
-            .values(turns_count=CONVERSATIONS.c.turns_count + 1, state=state, status=status, updated_at=stamp)
+            .where(where)
+            .values(
+                turns_count=CONVERSATIONS.c.turns_count + 1,
+                version=CONVERSATIONS.c.version + 1,
+                state=state,
+                status=status,
+                updated_at=stamp,
+            )
             .returning(CONVERSATIONS.c.turns_count)
         )
         try:
             with self.engine.begin() as c:
                 seq = c.execute(bump).scalar()
+                if seq is None and expected_version:
+                    raise StaleConversation(f"conversation {conversation_id} changed since version {expected_version}")
                 if seq is None:  # a new conversation (updating first takes the row lock on PostgreSQL)
                     c.execute(
                         insert(CONVERSATIONS).values(
                             id=conversation_id, created_at=stamp, updated_at=stamp, status=status, state=state,
-                            turns_count=1,
+                            turns_count=1, version=1,
                         )
                     )  # fmt: skip
                     seq = 1
@@ -155,13 +176,14 @@ class Store:
                             summary=ticket.summary,
                         )
                     )
-        except IntegrityError:
-            if client_message_id is None:
-                raise
-            stored = self.find_reply(conversation_id, client_message_id)
-            if stored is None:
-                raise
-            return stored
+        except IntegrityError as e:
+            stored = self.find_reply(conversation_id, client_message_id) if client_message_id else None
+            if stored is not None:
+                return stored
+            if expected_version is not None:
+                # Another worker created the conversation first: read it and redo the turn.
+                raise StaleConversation(f"conversation {conversation_id} was created meanwhile") from e
+            raise
         return reply
 
     def transcript(self, conversation_id: str) -> list[dict[str, Any]]:
@@ -199,6 +221,7 @@ class Store:
             if row is not None:
                 row.status = "bot"
                 row.state = {**(row.state or {}), "fallbacks": 0, "ticket": None}
+                row.version += 1
             for t in s.scalars(
                 select(Ticket).where(Ticket.conversation_id == conversation_id, Ticket.status != "closed")
             ):

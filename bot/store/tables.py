@@ -31,6 +31,9 @@ class Conversation(Base):
     status: Mapped[str] = mapped_column(String(16), default="bot")
     state: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     turns_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Bumped by every change (a turn, a release by staff): a writer that read an older version
+    # lost a race and must read the conversation again (optimistic concurrency).
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Turn(Base):

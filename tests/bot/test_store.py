@@ -171,3 +171,42 @@ def test_a_repeated_request_gets_the_stored_reply(settings: Settings) -> None:
 
     assert again == first
     assert bot.store.conversation("c-7").turns == 1  # type: ignore[union-attr]
+
+
+def test_a_write_from_a_stale_read_is_refused_and_changes_nothing(store: Store) -> None:
+    from bot.store import StaleConversation
+
+    store.save_turn("c1", "first", reply("one"), {"n": 1}, "bot", expected_version=0)
+    read = store.conversation("c1")
+    assert read is not None and read.version == 1
+    store.save_turn("c1", "from another worker", reply("two"), {"n": 2}, "bot", expected_version=1)
+
+    with pytest.raises(StaleConversation):
+        store.save_turn("c1", "late", reply("three"), {"n": 99}, "bot", expected_version=read.version)
+
+    after = store.conversation("c1")
+    assert after is not None and (after.state, after.turns, after.version) == ({"n": 2}, 2, 2)
+
+
+def test_two_workers_share_one_conversation(settings: Settings) -> None:
+    worker_a, worker_b = _assistant(settings), _assistant(settings)
+
+    first = worker_a.reply(None, UNRELATED)
+    second = worker_b.reply(first.conversation_id, UNRELATED + " again")
+
+    # Worker B saw worker A's fallback: two in a row hand over.
+    assert second.route is Route.HANDOFF and second.ticket
+    # Worker A's cached state is stale; its next turn reads the handoff and stays quiet.
+    assert worker_a.reply(first.conversation_id, "hello?").ticket == second.ticket
+
+
+def test_a_release_by_staff_reaches_a_worker_that_cached_the_conversation(settings: Settings) -> None:
+    bot = _assistant(settings)
+    opening = bot.reply(None, UNRELATED)
+    handed = bot.reply(opening.conversation_id, UNRELATED + " again")  # two fallbacks: handed over
+    quiet = bot.reply(opening.conversation_id, "hello?")  # quiet, and cached as handed over
+    assert handed.ticket and quiet.route is Route.HANDOFF
+
+    Store(settings.resolved_database_url).release(opening.conversation_id)
+
+    assert bot.reply(opening.conversation_id, UNRELATED).route is Route.FALLBACK
