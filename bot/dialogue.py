@@ -368,9 +368,11 @@ def _converse(
         return hand_over(conversation_id, text, state, "asked", state.last_intent)
     understood = understand(text, vector, parts.retriever, parts.intents, parts.settings)
     decision = understood.decision
-    # A request for a person or clear frustration is never read as an answer to a flow step.
+    # A request for a person or clear frustration is never read as an answer to a flow step;
+    # a question back about the step ("what do you mean?") is not frustration.
     in_flow = state.flow is not None and state.flow.get("step") not in FLOW_ENDS
-    if in_flow and decision.route is not Route.HANDOFF:
+    question_back = decision.intent == "complaint" and text.rstrip().endswith("?")
+    if in_flow and (decision.route is not Route.HANDOFF or question_back):
         running = continue_flow(conversation_id, text, state, parts, understood)
         if running is not None:
             return running
