@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import threading
 import uuid
 from collections import OrderedDict
@@ -186,7 +185,7 @@ class Assistant:
             cached = self._states.get(cid)
             if cached is not None:
                 self._states.move_to_end(cid)
-                return cached[0], ConversationState.from_json(copy.deepcopy(cached[1]))
+                return cached[0], ConversationState.from_json(cached[1])
         stored = self.store.conversation(cid) if known else None
         if stored is None:
             return 0, ConversationState()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import numpy as np
@@ -90,12 +90,25 @@ class ConversationState:
     ticket: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        """A copy as plain JSON values (nothing shared with this state)."""
+        return {name: _copied(getattr(self, name)) for name in STATE_FIELDS}
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> ConversationState:
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in (data or {}).items() if k in known})
+        """The state in ``data`` (unknown keys ignored); nothing is shared with ``data``."""
+        return cls(**{k: _copied(v) for k, v in (data or {}).items() if k in STATE_FIELDS})
+
+
+def _copied(value: Any) -> Any:
+    """A copy of a JSON value, fast for the shallow shapes a conversation state holds."""
+    if isinstance(value, list):
+        return [_copied(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _copied(v) for k, v in value.items()}
+    return value
+
+
+STATE_FIELDS = tuple(f.name for f in fields(ConversationState))
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from typing import Any, cast
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, Table, create_engine, event, func, insert, select, update
+from sqlalchemy import Engine, Table, bindparam, create_engine, event, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
@@ -27,6 +27,49 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 CONVERSATIONS = cast(Table, Conversation.__table__)
 TURNS = cast(Table, Turn.__table__)
 TICKETS = cast(Table, Ticket.__table__)
+
+
+# The statements of every turn, built once: building them per call costs more than running them.
+_BUMP_VALUES = {
+    "turns_count": CONVERSATIONS.c.turns_count + 1,
+    "version": CONVERSATIONS.c.version + 1,
+    "state": bindparam("state"),
+    "status": bindparam("status"),
+    "updated_at": bindparam("stamp"),
+}
+_BUMP = (
+    update(CONVERSATIONS)
+    .where(CONVERSATIONS.c.id == bindparam("cid"))
+    .values(_BUMP_VALUES)
+    .returning(CONVERSATIONS.c.turns_count)
+)
+_BUMP_IF_VERSION = (
+    update(CONVERSATIONS)
+    .where((CONVERSATIONS.c.id == bindparam("cid")) & (CONVERSATIONS.c.version == bindparam("expected")))
+    .values(_BUMP_VALUES)
+    .returning(CONVERSATIONS.c.turns_count)
+)
+_NEW_CONVERSATION = insert(CONVERSATIONS).values(
+    id=bindparam("cid"),
+    created_at=bindparam("stamp"),
+    updated_at=bindparam("stamp"),
+    status=bindparam("status"),
+    state=bindparam("state"),
+    turns_count=1,
+    version=1,
+)
+_NEW_TURN = insert(TURNS).values(
+    conversation_id=bindparam("cid"),
+    seq=bindparam("seq"),
+    created_at=bindparam("stamp"),
+    client_message_id=bindparam("client"),
+    customer_text=bindparam("text"),
+    author="bot",
+    reply=bindparam("reply"),
+    route=bindparam("route"),
+    intent=bindparam("intent"),
+    confidence=bindparam("confidence"),
+)
 
 
 @dataclass(frozen=True)
@@ -123,47 +166,31 @@ class Store:
                 changed since (nothing is written; read it again and redo the turn).
         """
         stamp = now()
-        where = CONVERSATIONS.c.id == conversation_id
-        if expected_version is not None:
-            where = where & (CONVERSATIONS.c.version == expected_version)
-        bump = (
-            update(CONVERSATIONS)
-            .where(where)
-            .values(
-                turns_count=CONVERSATIONS.c.turns_count + 1,
-                version=CONVERSATIONS.c.version + 1,
-                state=state,
-                status=status,
-                updated_at=stamp,
-            )
-            .returning(CONVERSATIONS.c.turns_count)
-        )
+        values = {"cid": conversation_id, "state": state, "status": status, "stamp": stamp}
         try:
             with self.engine.begin() as c:
-                seq = c.execute(bump).scalar()
+                if expected_version is None:
+                    seq = c.execute(_BUMP, values).scalar()
+                else:
+                    seq = c.execute(_BUMP_IF_VERSION, {**values, "expected": expected_version}).scalar()
                 if seq is None and expected_version:
                     raise StaleConversation(f"conversation {conversation_id} changed since version {expected_version}")
                 if seq is None:  # a new conversation (updating first takes the row lock on PostgreSQL)
-                    c.execute(
-                        insert(CONVERSATIONS).values(
-                            id=conversation_id, created_at=stamp, updated_at=stamp, status=status, state=state,
-                            turns_count=1, version=1,
-                        )
-                    )  # fmt: skip
+                    c.execute(_NEW_CONVERSATION, values)
                     seq = 1
                 c.execute(
-                    insert(TURNS).values(
-                        conversation_id=conversation_id,
-                        seq=seq,
-                        created_at=stamp,
-                        client_message_id=client_message_id,
-                        customer_text=customer_text,
-                        author="bot",
-                        reply=reply,
-                        route=str(reply.get("route", "")),
-                        intent=reply.get("intent"),
-                        confidence=float(reply.get("confidence") or 0.0),
-                    )
+                    _NEW_TURN,
+                    {
+                        "cid": conversation_id,
+                        "seq": seq,
+                        "stamp": stamp,
+                        "client": client_message_id,
+                        "text": customer_text,
+                        "reply": reply,
+                        "route": str(reply.get("route", "")),
+                        "intent": reply.get("intent"),
+                        "confidence": float(reply.get("confidence") or 0.0),
+                    },
                 )
                 if ticket is not None:
                     c.execute(
