@@ -270,6 +270,12 @@ def cmd_tickets(args: argparse.Namespace) -> int:
     settings = _assistant(args).settings
     store = Store(settings.resolved_database_url)
     store.migrate()
+    if args.show:
+        ticket = store.ticket(args.show)
+        if ticket is None:
+            raise SupportbotError(f"no ticket {args.show}")
+        _print_json(ticket)
+        return 0
     if args.release:
         ticket = store.ticket(args.release)
         if ticket is None:
@@ -354,6 +360,7 @@ def parser() -> argparse.ArgumentParser:
     tickets = sub.add_parser("tickets", help="list handed-over conversations, or release one to the bot")
     tickets.add_argument("--status", choices=["open", "closed"], help="only tickets in this state")
     tickets.add_argument("--release", metavar="NUMBER", help="give the ticket's conversation back to the bot")
+    tickets.add_argument("--show", metavar="NUMBER", help="one ticket as JSON: summary and transcript")
     tickets.add_argument("--json", action="store_true")
     tickets.set_defaults(fn=cmd_tickets)
 

@@ -237,9 +237,13 @@ class Store:
             return [_ticket(t) for t in s.scalars(query).all()]
 
     def ticket(self, number: str) -> dict[str, Any] | None:
+        """One ticket with its summary and the conversation's whole transcript."""
         with self._session() as s:
             t = s.scalar(select(Ticket).where(Ticket.number == number))
-            return _ticket(t) if t is not None else None
+            found = _ticket(t) if t is not None else None
+        if found is not None:
+            found["transcript"] = self.transcript(found["conversation_id"])
+        return found
 
     def release(self, conversation_id: str) -> None:
         """Give the conversation back to the bot and close its open tickets."""

@@ -50,3 +50,13 @@ def test_release_gives_the_conversation_back_to_the_bot(store: Store, capsys: py
 def test_releasing_an_unknown_ticket_says_so(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["tickets", "--release", "SB-FFFFFF"]) == 2
     assert "no ticket SB-FFFFFF" in capsys.readouterr().err
+
+
+def test_a_ticket_is_shown_with_its_summary_and_transcript(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    assert main(["tickets", "--show", "SB-0A1B2C"]) == 0
+
+    ticket = json.loads(capsys.readouterr().out)
+    assert ticket["summary"]["customer_words"] == ["a person, please"]
+    assert [t["customer"] for t in ticket["transcript"]] == ["a person, please"]
