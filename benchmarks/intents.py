@@ -3,8 +3,8 @@
 Every data set is embedded once with the packaged encoder (the same vectors the assistant
 computes for retrieval); the product's head (bot.intents) and the naive baseline (logistic
 regression on the embedding alone) are trained on the train split only. The head's two
-hyperparameters are chosen per data set on a validation split: CLINC150's own ``val``, a
-stratified tenth of the train split elsewhere. CLINC150's out-of-scope threshold is tuned on
+hyperparameters are chosen per data set on held-out data: CLINC150's own ``val``, 3-fold
+stratified cross-validation of the train split elsewhere. CLINC150's out-of-scope threshold is tuned on
 ``val`` + ``oos_val`` and reported on ``test`` + ``oos_test``.
 
 Run: python -m benchmarks.intents [--parts banking77 hwu64 clinc150 shipped] [--quick]
@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
-from sklearn.model_selection import train_test_split
+from sklearn.model_selection import StratifiedKFold
 
 from benchmarks.common import arguments, write_result
 from bot.config import load_settings
@@ -40,6 +40,7 @@ from index.embedder import OnnxMiniLM
 from knowledge.intents import IntentSet, load_intents
 
 PARTS = ("banking77", "hwu64", "clinc150", "shipped")
+Rows = list[tuple[str, str]]
 TARGET_RECALL = 0.75
 GRID = [(w, c) for w in (2.0, 3.0, 4.0) for c in (0.1, 0.3, 1.0)]
 
@@ -92,6 +93,29 @@ def _choose(
     return HeadParams(embedding_weight=best["embedding_weight"], c=best["c"]), tried
 
 
+def _choose_cv(rows: Rows, vectors: np.ndarray, quick: bool, folds: int = 3) -> tuple[HeadParams, list[dict[str, Any]]]:
+    """The (embedding weight, C) of GRID with the best mean accuracy over stratified folds of
+    the train split (a single tenth of BANKING77 holds 13 examples an intent: too noisy to
+    choose between settings a few tenths of a point apart)."""
+    if quick:
+        return HeadParams(), []
+    labels = np.array([i for _, i in rows])
+    split = list(StratifiedKFold(n_splits=folds, shuffle=True, random_state=SEED).split(np.zeros(len(rows)), labels))
+    tried = []
+    for w, c in GRID:
+        params = HeadParams(embedding_weight=w, c=c)
+        scores = []
+        for fit_idx, val_idx in split:
+            texts = [rows[i][0] for i in fit_idx]
+            words, chars, svm = fit_head(texts, labels[fit_idx].tolist(), vectors[fit_idx], params)
+            held = stack_features(words, chars, params, [rows[i][0] for i in val_idx], vectors[val_idx])
+            scores.append(float((svm.predict(held) == labels[val_idx]).mean()))
+        tried.append({"embedding_weight": w, "c": c, "accuracy": round(float(np.mean(scores)), 4)})
+        print(f"  weight {w} C {c}: {folds}-fold accuracy {tried[-1]['accuracy']}", flush=True)
+    best = max(tried, key=lambda r: (r["accuracy"], -r["c"]))
+    return HeadParams(embedding_weight=best["embedding_weight"], c=best["c"]), tried
+
+
 def _cost(model: IntentClassifier, texts: list[str], vectors: np.ndarray, embedder: OnnxMiniLM) -> dict[str, float]:
     """Median milliseconds per single message: the classifier on a given vector, and the encoder."""
     sample = texts[:200]
@@ -119,16 +143,7 @@ def plain(
     train_v = embedder.encode([t for t, _ in train_rows], batch_size=128)
     test_v = embedder.encode([t for t, _ in test_rows], batch_size=128)
     embed_s = time.perf_counter() - t0
-    idx = np.arange(len(train_rows))
-    fit_idx, val_idx = train_test_split(idx, test_size=0.1, random_state=SEED, stratify=[i for _, i in train_rows])
-    params, tried = _choose(
-        _set([train_rows[i] for i in fit_idx]),
-        train_v[fit_idx],
-        [train_rows[i][0] for i in val_idx],
-        [train_rows[i][1] for i in val_idx],
-        train_v[val_idx],
-        quick,
-    )
+    params, tried = _choose_cv(train_rows, train_v, quick)
     t0 = time.perf_counter()
     model = train(_set(train_rows), train_v, params=params, progress=True)
     train_s = time.perf_counter() - t0
