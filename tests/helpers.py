@@ -129,6 +129,26 @@ REPLY_FIELDS = {
     "recommendations",
 }
 
+# Two intents that share most of their words, for tests of what a classifier confuses.
+REFUND_INTENTS = {
+    "refund_status": [
+        "where is my refund",
+        "refund status please",
+        "has my refund been processed",
+        "my refund has not arrived",
+        "how long does a refund take",
+        "check the status of my refund",
+    ],
+    "refund_request": [
+        "I want a refund",
+        "please refund my payment",
+        "can I get a refund",
+        "request a refund for my order",
+        "refund me for the failed requests",
+        "how do I ask for a refund",
+    ],
+}
+
 # A message that shares no content word with the inline knowledge base.
 UNRELATED = "zebra giraffe migration across the savanna during monsoon"
 

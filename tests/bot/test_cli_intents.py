@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from tests.helpers import UNRELATED
+from tests.helpers import REFUND_INTENTS, UNRELATED
 
 pytestmark = pytest.mark.unit
 
@@ -238,22 +238,7 @@ def test_eval_json_reports_accuracy_and_the_confused_pairs(
 ) -> None:
     rows = {
         **ROWS,
-        "refund_status": [
-            "where is my refund",
-            "refund status please",
-            "has my refund been processed",
-            "my refund has not arrived",
-            "how long does a refund take",
-            "check the status of my refund",
-        ],
-        "refund_request": [
-            "I want a refund",
-            "please refund my payment",
-            "can I get a refund",
-            "request a refund for my order",
-            "refund me for the failed requests",
-            "how do I ask for a refund",
-        ],
+        **REFUND_INTENTS,
     }
     write_csv(tmp_path / "examples.csv", rows)
 

@@ -25,7 +25,7 @@ from bot.intents import (
 )
 from index.embedder import HashEmbedder
 from knowledge.intents import OUT_OF_SCOPE, IntentSet, load_intents
-from tests.helpers import UNRELATED
+from tests.helpers import REFUND_INTENTS, UNRELATED
 
 pytestmark = pytest.mark.unit
 
@@ -478,22 +478,7 @@ def test_cross_validation_of_distinct_intents_is_accurate(embedder: HashEmbedder
 def test_cross_validation_names_the_intents_it_confuses(embedder: HashEmbedder, tmp_path: Path) -> None:
     examples = {
         **EXAMPLES,
-        "refund_status": [
-            "where is my refund",
-            "refund status please",
-            "has my refund been processed",
-            "my refund has not arrived",
-            "how long does a refund take",
-            "check the status of my refund",
-        ],
-        "refund_request": [
-            "I want a refund",
-            "please refund my payment",
-            "can I get a refund",
-            "request a refund for my order",
-            "refund me for the failed requests",
-            "how do I ask for a refund",
-        ],
+        **REFUND_INTENTS,
     }
     data = load_intents(write_yaml(tmp_path / "intents.yaml", examples, ROUTES, NEGATIVES))
     vectors, negatives = encode_set(embedder, data)
