@@ -1,4 +1,5 @@
-"""The web server: the customer page at ``/``, article pages at ``/kb/{id}``, health at ``/healthz``."""
+"""The web server: the customer page at ``/``, article pages at ``/kb/{id}``, the REST API at
+``/api/v1`` (see ui/api.py), health at ``/healthz`` and readiness at ``/readyz``."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from markdown_it import MarkdownIt
 
 from bot.assistant import Assistant
 from index.chunking import slugify
+from ui.api import install
 from ui.chat import TITLE, build_page
 
 _MARKDOWN = MarkdownIt("commonmark", {"html": False})
@@ -42,6 +44,8 @@ def _with_heading_ids(body: str) -> str:
 def create_app(assistant: Assistant) -> FastAPI:
     """The FastAPI application serving every page of supportbot."""
     app = FastAPI(title="supportbot", version="0.1.0")
+
+    install(app, assistant)
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:
