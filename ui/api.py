@@ -8,17 +8,19 @@ malformed body or wrong types with 422. Nothing answers with a stack trace.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
 from bot.assistant import Assistant
 from bot.errors import InputError
 from bot.types import Reply
+from ui.metrics import Metrics
 
 ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,64}$"
 
@@ -114,20 +116,24 @@ def _event(name: str, data: Any) -> str:
     return f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
-def api_router(assistant: Assistant) -> APIRouter:
+def api_router(assistant: Assistant, metrics: Metrics) -> APIRouter:
     router = APIRouter(prefix="/api/v1")
     errors: dict[int | str, dict[str, Any]] = {413: {"model": ErrorOut}, 422: {"model": ErrorOut}}
 
     @router.post("/chat", response_model=ChatResponse, responses=errors)
     def chat(request: ChatRequest) -> dict[str, Any]:
         """The assistant's reply to one message (the conversation is remembered)."""
-        return _reply(assistant, request).to_json()
+        reply = _reply(assistant, request)
+        metrics.observe_reply(reply.route.value)
+        return reply.to_json()
 
     @router.post("/chat/stream", responses={200: {"content": {"text/event-stream": {}}}, **errors})
     def chat_stream(request: ChatRequest) -> StreamingResponse:
         """Server-sent events: ``delta`` events with the reply text in pieces, then ``reply``
         with the whole reply object (as ``/chat`` returns it)."""
-        reply = _reply(assistant, request).to_json()
+        answered = _reply(assistant, request)
+        metrics.observe_reply(answered.route.value)
+        reply = answered.to_json()
 
         def events() -> Iterator[str]:
             for piece in _pieces(reply["reply"]):
@@ -155,8 +161,23 @@ def api_router(assistant: Assistant) -> APIRouter:
 
 
 def install(app: FastAPI, assistant: Assistant) -> None:
-    """Add the API and its error handling to ``app``."""
-    app.include_router(api_router(assistant))
+    """Add the API, its error handling, ``/readyz`` and ``/metrics`` to ``app``."""
+    metrics = Metrics()
+    app.include_router(api_router(assistant, metrics))
+
+    @app.middleware("http")
+    async def measure(request: Request, call_next: Any) -> Any:
+        start = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        path = getattr(route, "path", None) or "other"  # the route's template: no unbounded labels
+        metrics.observe_request(request.method, path, response.status_code, time.perf_counter() - start)
+        return response
+
+    @app.get("/metrics", response_class=PlainTextResponse)
+    def prometheus() -> PlainTextResponse:
+        """Prometheus text format: requests, latency histogram, replies by route, fallbacks, handoffs."""
+        return PlainTextResponse(metrics.render(), media_type="text/plain; version=0.0.4")
 
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, exc: HTTPException) -> JSONResponse:

@@ -99,3 +99,18 @@ def test_the_openapi_document_types_every_request_and_response(client: TestClien
 
     assert {"ChatRequest", "ChatResponse", "TranscriptOut", "FeedbackRequest", "ErrorOut"} <= set(schemas)
     assert schemas["ChatResponse"]["properties"]["flow"]["anyOf"][0]["$ref"].endswith("FlowOut")
+
+
+def test_metrics_count_requests_latency_and_routes(client: TestClient) -> None:
+    routes = [client.post("/api/v1/chat", json={"message": m}).json()["route"] for m in ("invoice as PDF", UNRELATED)]
+    client.post("/api/v1/chat", json={"message": "x" * 5000})
+
+    text = client.get("/metrics").text
+    assert routes[1] == "fallback"
+
+    assert 'supportbot_requests_total{method="POST",path="/api/v1/chat",status="200"} 2' in text
+    assert 'supportbot_requests_total{method="POST",path="/api/v1/chat",status="413"} 1' in text
+    assert 'supportbot_request_seconds_bucket{le="+Inf"} 3' in text
+    fallbacks = routes.count("fallback")
+    assert f'supportbot_replies_total{{route="fallback"}} {fallbacks}' in text
+    assert f"supportbot_fallbacks_total {fallbacks}" in text and "supportbot_handoffs_total 0" in text
