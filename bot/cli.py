@@ -292,6 +292,23 @@ def cmd_tickets(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_staff_add(args: argparse.Namespace) -> int:
+    import getpass
+
+    from bot.store import Store
+
+    settings = _assistant(args).settings
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass(f"password for {args.username}: ")
+    store = Store(settings.resolved_database_url)
+    store.migrate()
+    store.add_staff(args.username, password)
+    print(f"staff account {args.username} ready", file=sys.stderr)
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from ui.server import serve
 
@@ -363,6 +380,13 @@ def parser() -> argparse.ArgumentParser:
     tickets.add_argument("--show", metavar="NUMBER", help="one ticket as JSON: summary and transcript")
     tickets.add_argument("--json", action="store_true")
     tickets.set_defaults(fn=cmd_tickets)
+
+    staff = sub.add_parser("staff", help="staff accounts for the console and the staff API")
+    staff_sub = staff.add_subparsers(dest="staff_command", required=True)
+    staff_add = staff_sub.add_parser("add", help="create a staff account (or set its password)")
+    staff_add.add_argument("username")
+    staff_add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    staff_add.set_defaults(fn=cmd_staff_add)
 
     serve = sub.add_parser("serve", help="serve the chat page")
     serve.add_argument("--host", default="127.0.0.1")

@@ -162,8 +162,12 @@ def api_router(assistant: Assistant, metrics: Metrics) -> APIRouter:
 
 def install(app: FastAPI, assistant: Assistant) -> None:
     """Add the API, its error handling, ``/readyz`` and ``/metrics`` to ``app``."""
+    from ui.staff_api import staff_router
+
     metrics = Metrics()
+    app.state.assistant = assistant
     app.include_router(api_router(assistant, metrics))
+    app.include_router(staff_router(assistant))
 
     @app.middleware("http")
     async def measure(request: Request, call_next: Any) -> Any:
@@ -181,7 +185,7 @@ def install(app: FastAPI, assistant: Assistant) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
-        return JSONResponse(status_code=exc.status_code, content={"error": str(exc.detail)})
+        return JSONResponse(status_code=exc.status_code, content={"error": str(exc.detail)}, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

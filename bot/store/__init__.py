@@ -21,9 +21,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from bot.errors import SupportbotError
-from bot.store.tables import Conversation, Feedback, Ticket, Turn, now
+from bot.store.passwords import check_password, hash_password
+from bot.store.tables import Conversation, Feedback, StaffAccount, Ticket, Turn, now
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+_DUMMY_HASH = "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
 CONVERSATIONS = cast(Table, Conversation.__table__)
 TURNS = cast(Table, Turn.__table__)
 TICKETS = cast(Table, Ticket.__table__)
@@ -258,6 +260,85 @@ class Store:
             ):
                 t.status = "closed"
                 t.closed_at = now()
+
+    # -- staff -----------------------------------------------------------------------------------
+    def add_staff(self, username: str, password: str) -> None:
+        """Create a staff account (or set a new password for an existing one)."""
+        if not username or len(username) > 64 or len(password) < 8:
+            raise SupportbotError("a staff account needs a username (1-64 characters) and a password of 8 or more")
+        with self._session.begin() as s:
+            account = s.scalar(select(StaffAccount).where(StaffAccount.username == username))
+            if account is None:
+                s.add(StaffAccount(username=username, password_hash=hash_password(password), created_at=now()))
+            else:
+                account.password_hash = hash_password(password)
+
+    def check_staff(self, username: str, password: str) -> bool:
+        with self._session() as s:
+            account = s.scalar(select(StaffAccount).where(StaffAccount.username == username))
+        if account is None:
+            check_password(password, _DUMMY_HASH)  # same time for unknown users
+            return False
+        return check_password(password, account.password_hash)
+
+    def claim(self, number: str, username: str) -> dict[str, Any]:
+        with self._session.begin() as s:
+            ticket = self._open_ticket(s, number)
+            ticket.status, ticket.assignee = "claimed", username
+        return self.ticket(number) or {}
+
+    def staff_reply(self, number: str, username: str, text: str) -> dict[str, Any]:
+        """A person's reply in the ticket's conversation: a turn written by staff."""
+        with self._session.begin() as s:
+            ticket = self._open_ticket(s, number)
+            row = s.get(Conversation, ticket.conversation_id)
+            assert row is not None
+            row.turns_count += 1
+            row.version += 1
+            row.updated_at = now()
+            reply: dict[str, Any] = {
+                "reply": text,
+                "route": "handoff",
+                "intent": None,
+                "confidence": 1.0,
+                "sources": [],
+                "quick_replies": [],
+                "conversation_id": row.id,
+                "ticket": number,
+                "flow": None,
+                "recommendations": [],
+                "staff": username,
+            }
+            s.add(
+                Turn(
+                    conversation_id=row.id, seq=row.turns_count, customer_text="", author="staff", reply=reply,
+                    route="handoff", intent=None, confidence=1.0, created_at=now(),
+                )
+            )  # fmt: skip
+            if ticket.assignee is None:
+                ticket.status, ticket.assignee = "claimed", username
+        return reply
+
+    def close(self, number: str, release: bool = True) -> None:
+        """Close the ticket; with ``release`` the bot answers the conversation again."""
+        conversation_id = (self.ticket(number) or {}).get("conversation_id")
+        if conversation_id is None:
+            raise SupportbotError(f"no ticket {number}")
+        if release:
+            self.release(conversation_id)
+            return
+        with self._session.begin() as s:
+            ticket = self._open_ticket(s, number)
+            ticket.status, ticket.closed_at = "closed", now()
+
+    @staticmethod
+    def _open_ticket(s: Any, number: str) -> Ticket:
+        ticket = s.scalar(select(Ticket).where(Ticket.number == number))
+        if ticket is None:
+            raise SupportbotError(f"no ticket {number}")
+        if ticket.status == "closed":
+            raise SupportbotError(f"ticket {number} is closed")
+        return ticket
 
     def add_feedback(self, conversation_id: str, helpful: bool, message: str = "") -> None:
         with self._session.begin() as s:
