@@ -312,7 +312,7 @@ def cmd_staff_add(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from ui.server import serve
 
-    serve(_assistant(args), host=args.host, port=args.port)
+    serve(_assistant(args), host=args.host, port=args.port, workers=args.workers)
     return 0
 
 
@@ -391,6 +391,7 @@ def parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve the chat page")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (share the database)")
     serve.set_defaults(fn=cmd_serve)
     return p
 

@@ -63,9 +63,28 @@ def create_app(assistant: Assistant) -> FastAPI:
     return gr.mount_gradio_app(app, build_page(assistant), path="/")
 
 
-def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Warm the assistant up, then serve until interrupted."""
+def app_from_settings() -> FastAPI:
+    """The application over an assistant made from the environment's settings: what each
+    worker process of ``supportbot serve --workers N`` runs (uvicorn calls it as a factory)."""
+    from bot.config import load_settings
+
+    assistant = Assistant(load_settings())
+    assistant.warm_up(progress=False)
+    return create_app(assistant)
+
+
+def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 8000, workers: int = 1) -> None:
+    """Warm the assistant up, then serve until interrupted.
+
+    With several workers, each is its own process with its own assistant; the warm-up here
+    builds the index and trains the intents once, so the workers only load them. Workers
+    share the database (PostgreSQL for real deployments), and a conversation's turns stay
+    correct whichever worker takes them (the turn's write checks the conversation's version).
+    """
     import uvicorn
 
     assistant.warm_up()
-    uvicorn.run(create_app(assistant), host=host, port=port, log_level="info")
+    if workers > 1:
+        uvicorn.run("ui.server:app_from_settings", factory=True, host=host, port=port, workers=workers)
+    else:
+        uvicorn.run(create_app(assistant), host=host, port=port, log_level="info")
