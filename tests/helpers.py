@@ -166,3 +166,17 @@ def write_kb(root: Path, articles: dict[str, str] = KB_ARTICLES) -> Path:
     for name, text in articles.items():
         write_article(root / "articles", name, text)
     return root
+
+
+def reset_database(url: str) -> None:
+    """Drop every supportbot table (and Alembic's version) so migrations start from nothing."""
+    from sqlalchemy import text
+
+    from bot.store import Store
+    from bot.store.tables import Base
+
+    store = Store(url)
+    Base.metadata.drop_all(store.engine)
+    with store.engine.begin() as c:
+        c.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    store.engine.dispose()

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from bot.assistant import Assistant
@@ -18,19 +17,11 @@ from bot.config import Settings
 from bot.store import Store, TicketDraft
 from bot.types import Route
 from index.embedder import HashEmbedder
-from tests.helpers import UNRELATED
+from tests.helpers import UNRELATED, reset_database
 
 pytestmark = pytest.mark.integration
 
 POSTGRES = os.environ.get("SUPPORTBOT_TEST_DATABASE_URL")
-
-
-def _reset_postgres(url: str) -> None:
-    store = Store(url)
-    with store.engine.begin() as c:
-        for table in ("feedback", "tickets", "turns", "conversations", "alembic_version"):
-            c.execute(text(f"DROP TABLE IF EXISTS {table} CASCADE"))
-    store.engine.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -43,7 +34,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
                 pytest.fail("CI must run the storage tests on PostgreSQL: set SUPPORTBOT_TEST_DATABASE_URL")
             pytest.skip("no PostgreSQL (set SUPPORTBOT_TEST_DATABASE_URL)")
         url = POSTGRES
-        _reset_postgres(url)
+        reset_database(url)
     s = Store(url)
     s.migrate()
     yield s

@@ -14,10 +14,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import text
 
 from bot.store import Store
-from tests.helpers import UNRELATED
+from tests.helpers import UNRELATED, reset_database
 
 pytestmark = pytest.mark.integration
 
@@ -32,11 +31,7 @@ def _free_port() -> int:
 def server(kb_dir: Path, tmp_path: Path) -> Iterator[tuple[str, str]]:
     url = os.environ.get("SUPPORTBOT_TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'shared.db'}"
     if url.startswith("postgresql"):
-        store = Store(url)
-        with store.engine.begin() as c:
-            for table in ("staff_accounts", "feedback", "tickets", "turns", "conversations", "alembic_version"):
-                c.execute(text(f"DROP TABLE IF EXISTS {table} CASCADE"))
-        store.engine.dispose()
+        reset_database(url)
     port = _free_port()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith("SUPPORTBOT_")},
