@@ -46,6 +46,32 @@ def _as_json(r: Recommendation) -> dict[str, Any]:
     return {"model_id": r.model_id, "name": r.name, "reasons": list(r.reasons)}
 
 
+def _model_json(m: Model) -> dict[str, Any]:
+    """A catalog model as a recommendation, its strengths as the reasons."""
+    return {"model_id": m.id, "name": m.name, "reasons": list(m.strengths[:2])}
+
+
+MORE = ("Help me choose a model", "Pricing")
+
+
+def _advise_reply(
+    conversation_id: str,
+    text: str,
+    intent: str | None,
+    recommendations: tuple[dict[str, Any], ...] = (),
+    quick_replies: tuple[str, ...] = MORE,
+) -> Reply:
+    return Reply(
+        reply=text,
+        route=Route.ADVISE,
+        conversation_id=conversation_id,
+        intent=intent,
+        confidence=1.0,
+        recommendations=recommendations,
+        quick_replies=quick_replies,
+    )
+
+
 def _advice_text(advice: Advice) -> str:
     if advice.fits:
         lines = [advice.message] if advice.message else []
@@ -64,40 +90,16 @@ def advice_reply(conversation_id: str, models: Sequence[Model], facts: Facts, in
     """Up to three models for ``facts``, each with its reasons and trade-off."""
     advice = recommend(models, facts)
     shown = advice.recommendations if advice.fits else advice.closest
-    return Reply(
-        reply=_advice_text(advice),
-        route=Route.ADVISE,
-        conversation_id=conversation_id,
-        intent=intent,
-        confidence=1.0,
-        quick_replies=(*([f"Compare {shown[0].name} and {shown[1].name}"] if len(shown) >= 2 else []), "Pricing"),
-        recommendations=tuple(_as_json(r) for r in shown),
+    compare_offer = [f"Compare {shown[0].name} and {shown[1].name}"] if len(shown) >= 2 else []
+    return _advise_reply(
+        conversation_id, _advice_text(advice), intent, tuple(_as_json(r) for r in shown), (*compare_offer, "Pricing")
     )
 
 
 def comparison_reply(conversation_id: str, models: Sequence[Model], a: str, b: str, intent: str | None) -> Reply:
-    result = compare(models, a, b)
     by_id = {m.id: m for m in models}
-    picked = [by_id[a], by_id[b]]
-    return Reply(
-        reply=result.text,
-        route=Route.ADVISE,
-        conversation_id=conversation_id,
-        intent=intent,
-        confidence=1.0,
-        recommendations=tuple({"model_id": m.id, "name": m.name, "reasons": list(m.strengths[:2])} for m in picked),
-        quick_replies=("Help me choose a model", "Pricing"),
-    )
-
-
-def question_reply(conversation_id: str, text: str, quick: tuple[str, ...], intent: str | None) -> Reply:
-    return Reply(
-        reply=text,
-        route=Route.ADVISE,
-        conversation_id=conversation_id,
-        intent=intent,
-        confidence=1.0,
-        quick_replies=quick,
+    return _advise_reply(
+        conversation_id, compare(models, a, b).text, intent, (_model_json(by_id[a]), _model_json(by_id[b]))
     )
 
 
@@ -121,7 +123,7 @@ def advise(
         return comparison_reply(conversation_id, models, named[0], named[1], intent), facts_to_json(facts), None
     question = next_question(facts, asked, models)
     if question is not None:
-        reply = question_reply(conversation_id, question.text, question.quick_replies, intent)
+        reply = _advise_reply(conversation_id, question.text, intent, quick_replies=question.quick_replies)
         return reply, facts_to_json(facts), {"slot": question.slot, "asked": asked + 1}
     return advice_reply(conversation_id, models, facts, intent), facts_to_json(facts), None
 
@@ -175,15 +177,8 @@ def model_fact_reply(
     }
     said = "; it ".join(facts[a] for a in asked)
     limit = model.limits[0] if model.limits else "none listed"
-    return Reply(
-        reply=f"**{model.name}** (`{model.id}`) {said}. Its main limit: {limit}.",
-        route=Route.ADVISE,
-        conversation_id=conversation_id,
-        intent=intent,
-        confidence=1.0,
-        recommendations=({"model_id": model.id, "name": model.name, "reasons": list(model.strengths[:2])},),
-        quick_replies=("Help me choose a model", "Pricing"),
-    )
+    answer = f"**{model.name}** (`{model.id}`) {said}. Its main limit: {limit}."
+    return _advise_reply(conversation_id, answer, intent, (_model_json(model),))
 
 
 WHICH_ONE = re.compile(r"\bwhich (one|of (them|the two|these|those))\b|\bwhich is\b", re.I)
@@ -216,15 +211,7 @@ def which_one_reply(
         details = "; ".join(f"{m.name}: {_aspect_value(aspect, m)}" for m in shown)
         text_out = f"**{winner.name}** {word} ({details})."
         best = [winner]
-    return Reply(
-        reply=text_out,
-        route=Route.ADVISE,
-        conversation_id=conversation_id,
-        intent=intent,
-        confidence=1.0,
-        recommendations=tuple({"model_id": m.id, "name": m.name, "reasons": list(m.strengths[:2])} for m in best),
-        quick_replies=("Help me choose a model", "Pricing"),
-    )
+    return _advise_reply(conversation_id, text_out, intent, tuple(_model_json(m) for m in best))
 
 
 def _aspect_value(aspect: str, m: Model) -> str:
