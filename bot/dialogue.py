@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 import numpy as np
@@ -264,20 +264,6 @@ def continue_flow(
     return TurnResult(step_reply(conversation_id, again, parts, intent, lead), state)
 
 
-FAILURE = re.compile(
-    r"\b(errors?|fail\w*|broken|not working|doesn'?t work|does not work|won'?t|can'?t|cannot|unable|stuck|"
-    r"keeps?|getting|got|returns?|returned|returning|rejected|denied|refused|time[sd]? ?out|timed out|slow\w*|"
-    r"crash\w*|exception|traceback|invalid|expired|missing|blocked|suspended|declined|cut off|drops?|"
-    r"disconnect\w*|worse|wrong|down|unavailable|outage|\d{3}s?)\b|[{}]|Error\b",
-    re.IGNORECASE,
-)
-
-
-def reports_failure(text: str) -> bool:
-    """Whether the message reports something failing (rather than asking how something works)."""
-    return bool(FAILURE.search(text))
-
-
 def flow_for(text: str, understood: Understanding, parts: Parts) -> Flow | None:
     """The flow a failure report belongs to: an error detected in pasted text first (more
     specific than the intent), then the intent's flow. Never for a message the classifier
@@ -409,10 +395,6 @@ def _converse(
         advised = _advise(conversation_id, text, state, parts, decision)
         if advised is not None:
             return advised
-    if decision.route is Route.TROUBLESHOOT and not reports_failure(text):
-        # "what are the rate limits on Starter?" is a question about limits, not a failure.
-        understood = replace(understood, decision=replace(decision, route=Route.ANSWER))
-        decision = understood.decision
     flow = flow_for(text, understood, parts)
     if flow is not None:
         state.fallbacks = 0

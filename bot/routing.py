@@ -12,6 +12,7 @@ no numbers of its own.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.config import Settings
@@ -43,6 +44,20 @@ def retrieval_confidence(hits: list[Hit]) -> float:
     if not hits:
         return 0.0
     return max(0.0, min(1.0, hits[0].dense))
+
+
+FAILURE = re.compile(
+    r"\b(errors?|fail\w*|broken|not working|doesn'?t work|does not work|won'?t|can'?t|cannot|unable|stuck|"
+    r"keeps?|getting|got|returns?|returned|returning|rejected|denied|refused|time[sd]? ?out|timed out|slow\w*|"
+    r"crash\w*|exception|traceback|invalid|expired|missing|blocked|suspended|declined|cut off|drops?|"
+    r"disconnect\w*|worse|wrong|down|unavailable|outage|\d{3}s?)\b|[{}]|Error\b",
+    re.IGNORECASE,
+)
+
+
+def reports_failure(text: str) -> bool:
+    """Whether the message reports something failing (rather than asking how something works)."""
+    return bool(FAILURE.search(text))
 
 
 def trusted(prediction: Prediction | None, settings: Settings) -> bool:
@@ -92,6 +107,8 @@ def decide(
     # A question back is for when neither signal is sure: retrieval alone sure means answer.
     if ambiguous and retrieval < settings.answer_threshold:
         return Decision(Route.CLARIFY, intent, prediction.confidence, runner_up=other)
+    if route is Route.TROUBLESHOOT and not reports_failure(text):
+        route = Route.ANSWER  # "what are the rate limits on Starter?" asks about limits; nothing fails
     if route in GROUNDED:
         if retrieval >= settings.intent_answer_threshold and hits:
             return Decision(route, intent, retrieval)

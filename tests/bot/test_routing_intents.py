@@ -265,3 +265,13 @@ def test_handoff_needs_the_classifiers_own_in_scope_verdict(settings: Settings) 
 
     assert decide("talk to me", [hit(0.4)], settings, unsure, ROUTES).route is Route.FALLBACK
     assert decide("talk to me", [hit(0.4)], settings, sure, ROUTES).route is Route.HANDOFF
+
+
+def test_a_question_about_limits_is_answered_not_troubleshot(settings: Settings) -> None:
+    p = prediction("error_rate_limit", 0.9)
+
+    asking = decide("what are the rate limits on the starter plan", [hit(0.5)], settings, p, ROUTES)
+    failing = decide("my calls keep getting throttled", [hit(0.5)], settings, p, ROUTES)
+
+    assert (asking.route, asking.intent) == (Route.ANSWER, "error_rate_limit")
+    assert failing.route is Route.TROUBLESHOOT
