@@ -141,6 +141,19 @@ class Assistant:
         vector = self.embedder.encode([clean])[0]
         return self.retriever.search(clean, vector, k=k)
 
+    def suggest(self, messages: list[str]) -> Reply | None:
+        """What the bot would answer, with sources, to the newest of a customer's ``messages``
+        (oldest first) that the knowledge base covers: the suggestion staff see on a ticket.
+        None when no message finds anything. Nothing is stored."""
+        for text in reversed(messages):
+            if not text.strip() or len(text) > self.settings.max_message_chars:
+                continue
+            clean = text.strip()
+            reply = self.respond(None, clean, self.embedder.encode([clean])[0])
+            if reply.sources:
+                return reply
+        return None
+
     def reply(self, conversation_id: str | None, text: str, client_message_id: str | None = None) -> Reply:
         """The assistant's reply to one customer message, remembered with its conversation.
 

@@ -8,9 +8,12 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.errors import SupportbotError
+
+if TYPE_CHECKING:
+    from bot.store import Store
 
 
 def _print_json(obj: Any) -> None:
@@ -264,12 +267,18 @@ def cmd_intents_eval(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_tickets(args: argparse.Namespace) -> int:
+def _store(args: argparse.Namespace) -> Store:
+    """The configured database, migrated to the newest schema."""
+    from bot.config import load_settings
     from bot.store import Store
 
-    settings = _assistant(args).settings
-    store = Store(settings.resolved_database_url)
+    store = Store(load_settings().resolved_database_url)
     store.migrate()
+    return store
+
+
+def cmd_tickets(args: argparse.Namespace) -> int:
+    store = _store(args)
     if args.show:
         ticket = store.ticket(args.show)
         if ticket is None:
@@ -295,17 +304,34 @@ def cmd_tickets(args: argparse.Namespace) -> int:
 def cmd_staff_add(args: argparse.Namespace) -> int:
     import getpass
 
-    from bot.store import Store
-
-    settings = _assistant(args).settings
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = getpass.getpass(f"password for {args.username}: ")
-    store = Store(settings.resolved_database_url)
-    store.migrate()
-    store.add_staff(args.username, password)
+    _store(args).add_staff(args.username, password)
     print(f"staff account {args.username} ready", file=sys.stderr)
+    return 0
+
+
+def cmd_widget_key(args: argparse.Namespace) -> int:
+    store = _store(args)
+    if args.widget_command == "create":
+        key = store.create_widget_key(args.origin)
+        print(key)
+        origins = ", ".join(next(k for k in store.widget_keys() if k["key"] == key)["origins"])
+        print(f"embed on pages of {origins} with:", file=sys.stderr)
+        print(
+            f'  <script src="https://YOUR-SUPPORTBOT-HOST/widget.js" data-key="{key}" async></script>', file=sys.stderr
+        )
+    elif args.widget_command == "revoke":
+        store.revoke_widget_key(args.key)
+        print(f"revoked {args.key} (servers stop accepting it within 10 seconds)", file=sys.stderr)
+    else:
+        for k in store.widget_keys():
+            if args.json:
+                _print_json(k)
+            else:
+                print(f"{k['key']}  {'revoked' if k['revoked'] else 'active ':<7}  {' '.join(k['origins'])}")
     return 0
 
 
@@ -387,6 +413,18 @@ def parser() -> argparse.ArgumentParser:
     staff_add.add_argument("username")
     staff_add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     staff_add.set_defaults(fn=cmd_staff_add)
+
+    widget = sub.add_parser("widget-key", help="publishable keys of the embeddable widget, bound to origins")
+    widget_sub = widget.add_subparsers(dest="widget_command", required=True)
+    create = widget_sub.add_parser("create", help="a new key usable from the given origins only")
+    create.add_argument(
+        "--origin", action="append", required=True, help="an allowed origin, e.g. https://example.com (repeatable)"
+    )
+    widget_list = widget_sub.add_parser("list", help="every key with its origins")
+    widget_list.add_argument("--json", action="store_true")
+    revoke = widget_sub.add_parser("revoke", help="stop accepting a key")
+    revoke.add_argument("key")
+    widget.set_defaults(fn=cmd_widget_key)
 
     serve = sub.add_parser("serve", help="serve the chat page")
     serve.add_argument("--host", default="127.0.0.1")

@@ -1,23 +1,30 @@
 """The web server: the customer page at ``/``, article pages at ``/kb/{id}``, the REST API at
-``/api/v1`` (see ui/api.py), health at ``/healthz`` and readiness at ``/readyz``."""
+``/api/v1`` (see ui/api.py), the staff console at ``/staff`` (ui/staff_console.py), the
+embeddable widget at ``/widget.js`` (ui/widget/), health at ``/healthz`` and readiness at
+``/readyz``. Requests from other sites pass ui/access.py's checks first."""
 
 from __future__ import annotations
 
 import html
 import os
 import re
+from pathlib import Path
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # offline product: never phone home
 
 import gradio as gr
-from fastapi import FastAPI, HTTPException
-from fastapi.responses import HTMLResponse
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
 from markdown_it import MarkdownIt
 
 from bot.assistant import Assistant
 from index.chunking import slugify
+from ui.access import CrossOriginGuard, WidgetKeys
 from ui.api import install
 from ui.chat import TITLE, build_page
+from ui.staff_console import staff_console
+
+WIDGET = Path(__file__).resolve().parent / "widget" / "widget.js"
 
 _MARKDOWN = MarkdownIt("commonmark", {"html": False})
 _PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>
@@ -46,6 +53,20 @@ def create_app(assistant: Assistant) -> FastAPI:
     app = FastAPI(title="supportbot", version="0.1.0")
 
     install(app, assistant)
+    app.include_router(staff_console(assistant))
+    app.add_middleware(CrossOriginGuard, keys=WidgetKeys(assistant.store))
+    widget = _widget_script()
+
+    @app.get("/widget.js", include_in_schema=False)
+    def widget_js(request: Request) -> Response:
+        """The embeddable chat widget (minified once at start); ETag lets browsers revalidate."""
+        if widget is None:
+            raise HTTPException(status_code=404, detail="the widget is not installed")
+        body, etag = widget
+        headers = {"ETag": etag, "Cache-Control": "public, max-age=300", "X-Content-Type-Options": "nosniff"}
+        if request.headers.get("if-none-match") == etag:
+            return Response(status_code=304, headers=headers)
+        return Response(body, media_type="application/javascript; charset=utf-8", headers=headers)
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:
@@ -61,6 +82,18 @@ def create_app(assistant: Assistant) -> FastAPI:
         return HTMLResponse(_PAGE.format(title=html.escape(title), site=TITLE, body=body))
 
     return gr.mount_gradio_app(app, build_page(assistant), path="/")
+
+
+def _widget_script() -> tuple[bytes, str] | None:
+    """The widget's code, minified, and its entity tag."""
+    if not WIDGET.is_file():
+        return None
+    import hashlib
+
+    import rjsmin
+
+    body = rjsmin.jsmin(WIDGET.read_text(encoding="utf-8"), keep_bang_comments=True).encode()
+    return body, f'"{hashlib.sha256(body).hexdigest()[:20]}"'
 
 
 def app_from_settings() -> FastAPI:

@@ -1,5 +1,5 @@
-"""Staff endpoints under ``/api/v1/tickets``, behind HTTP Basic authentication against the
-staff accounts (``supportbot staff add``); without valid credentials they answer 401."""
+"""Staff endpoints under ``/api/v1/tickets``, for a signed-in console session or HTTP Basic
+credentials of a staff account (``supportbot staff add``); without either they answer 401."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from bot.assistant import Assistant
 from bot.errors import SupportbotError
 from ui.api import ErrorOut, Ok
+from ui.staff_console import COOKIE
 
 _basic = HTTPBasic(auto_error=False)
 
@@ -31,8 +32,13 @@ class StaffReply(BaseModel):
 
 
 def signed_in_staff(request: Request, credentials: Annotated[HTTPBasicCredentials | None, Depends(_basic)]) -> str:
-    """The staff member's username, or 401 when the credentials are missing or wrong."""
+    """The staff member's username from the console's session cookie or from HTTP Basic
+    credentials; 401 when neither is valid."""
     assistant: Assistant = request.app.state.assistant
+    token = request.cookies.get(COOKIE)
+    user = assistant.store.session_user(token) if token else None
+    if user is not None:
+        return user
     if credentials is None or not assistant.store.check_staff(credentials.username, credentials.password):
         raise HTTPException(status_code=401, detail="staff sign-in required", headers={"WWW-Authenticate": "Basic"})
     return credentials.username

@@ -8,21 +8,23 @@ client message id returns the stored reply instead of writing a second turn.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, Table, bindparam, create_engine, event, func, insert, select, update
+from sqlalchemy import Engine, Table, bindparam, create_engine, delete, event, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
 from bot.errors import SupportbotError
+from bot.origins import normalize_origin
 from bot.store.passwords import check_password, hash_password
-from bot.store.tables import Conversation, Feedback, StaffAccount, Ticket, Turn, now
+from bot.store.tables import Conversation, Feedback, StaffAccount, StaffSession, Ticket, Turn, WidgetKey, now
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _DUMMY_HASH = "scrypt$32768$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
@@ -222,7 +224,7 @@ class Store:
             return [
                 {
                     "seq": t.seq,
-                    "time": t.created_at.isoformat() if isinstance(t.created_at, datetime) else str(t.created_at),
+                    "time": _iso(t.created_at),
                     "customer": t.customer_text,
                     "author": t.author,
                     "reply": dict(t.reply),
@@ -349,10 +351,82 @@ class Store:
             rows = s.scalars(select(Feedback).where(Feedback.conversation_id == conversation_id).order_by(Feedback.id))
             return [{"message": f.message, "helpful": f.helpful} for f in rows]
 
+    # -- staff console sessions ------------------------------------------------------------------
+    def start_session(self, username: str, hours: float = 12) -> str:
+        """A new session token for ``username`` (the cookie's value); expired sessions are dropped."""
+        token = secrets.token_urlsafe(32)
+        stamp = now()
+        with self._session.begin() as s:
+            s.execute(delete(StaffSession).where(StaffSession.expires_at < stamp))
+            s.add(
+                StaffSession(
+                    token_hash=_token_hash(token), username=username, created_at=stamp,
+                    expires_at=stamp + timedelta(hours=hours),
+                )
+            )  # fmt: skip
+        return token
+
+    def session_user(self, token: str) -> str | None:
+        """The staff member signed in with ``token``, or None when it is unknown or expired."""
+        with self._session() as s:
+            found = s.get(StaffSession, _token_hash(token))
+            if found is None:
+                return None
+            expires = found.expires_at if found.expires_at.tzinfo else found.expires_at.replace(tzinfo=now().tzinfo)
+            return found.username if expires > now() else None
+
+    def end_session(self, token: str) -> None:
+        with self._session.begin() as s:
+            s.execute(delete(StaffSession).where(StaffSession.token_hash == _token_hash(token)))
+
+    # -- widget keys -----------------------------------------------------------------------------
+    def create_widget_key(self, origins: list[str]) -> str:
+        """A new publishable key (``pk_...``) the widget may use from ``origins`` only."""
+        allowed = sorted({normalize_origin(o) for o in origins})
+        if not allowed:
+            raise SupportbotError("a widget key needs at least one origin")
+        key = f"pk_{secrets.token_urlsafe(18)}"
+        with self._session.begin() as s:
+            s.add(WidgetKey(key=key, origins=allowed, created_at=now()))
+        return key
+
+    def widget_keys(self) -> list[dict[str, Any]]:
+        with self._session() as s:
+            return [
+                {
+                    "key": k.key,
+                    "origins": list(k.origins),
+                    "created_at": _iso(k.created_at),
+                    "revoked": k.revoked_at is not None,
+                }
+                for k in s.scalars(select(WidgetKey).order_by(WidgetKey.id))
+            ]
+
+    def active_widget_keys(self) -> dict[str, frozenset[str]]:
+        """Every key that is not revoked, with the origins it allows."""
+        with self._session() as s:
+            rows = s.scalars(select(WidgetKey).where(WidgetKey.revoked_at.is_(None)))
+            return {k.key: frozenset(k.origins) for k in rows}
+
+    def revoke_widget_key(self, key: str) -> None:
+        with self._session.begin() as s:
+            found = s.scalar(select(WidgetKey).where(WidgetKey.key == key))
+            if found is None:
+                raise SupportbotError(f"no widget key {key}")
+            found.revoked_at = found.revoked_at or now()
+
     def count(self, table: str) -> int:
         model = {"conversations": Conversation, "turns": Turn, "tickets": Ticket, "feedback": Feedback}[table]
         with self._session() as s:
             return int(s.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _iso(stamp: datetime | str) -> str:
+    return stamp.isoformat() if isinstance(stamp, datetime) else str(stamp)
 
 
 def _ticket(t: Ticket) -> dict[str, Any]:
@@ -363,7 +437,7 @@ def _ticket(t: Ticket) -> dict[str, Any]:
         "reason": t.reason,
         "summary": dict(t.summary),
         "assignee": t.assignee,
-        "created_at": t.created_at.isoformat() if isinstance(t.created_at, datetime) else str(t.created_at),
+        "created_at": _iso(t.created_at),
     }
 
 

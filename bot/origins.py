@@ -1,0 +1,32 @@
+"""Web origins (``scheme://host[:port]``) as the browser sends them in the ``Origin`` header."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from bot.errors import SupportbotError
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def normalize_origin(text: str) -> str:
+    """``text`` as the browser would write the origin: lower case, no default port, no path.
+
+    >>> normalize_origin("HTTPS://Example.com:443/")
+    'https://example.com'
+    """
+    try:
+        parts = urlsplit(text.strip())
+        port = parts.port
+    except ValueError as e:
+        raise SupportbotError(f"not an origin: {text!r} ({e})") from e
+    if parts.scheme not in _DEFAULT_PORTS or not parts.hostname:
+        raise SupportbotError(f"not an origin: {text!r} (expected http(s)://host[:port])")
+    if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username:
+        raise SupportbotError(f"not an origin: {text!r} (an origin has no path, query or user)")
+    host = parts.hostname.lower()
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    if port is None or port == _DEFAULT_PORTS[parts.scheme]:
+        return f"{parts.scheme}://{host}"
+    return f"{parts.scheme}://{host}:{port}"

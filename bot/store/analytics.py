@@ -1,0 +1,63 @@
+"""Figures for the staff console's analytics: activity per day, the share of each route,
+fallback and handoff rates, thumbs up and down, over the last N days."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+
+from bot.store import Store
+from bot.store.tables import Conversation, Feedback, Ticket, Turn, now
+
+
+def activity(store: Store, days: int = 30) -> dict[str, Any]:
+    """Counts over the last ``days`` days (today included), every day listed even when empty."""
+    since = now() - timedelta(days=days)
+    first = (now() - timedelta(days=days - 1)).date()
+    calendar = [(first + timedelta(days=i)).isoformat() for i in range(days)]
+    with store._session() as s:
+        conversations = _per_day(s.execute(_daily(Conversation.created_at, since)).all())
+        messages = _per_day(
+            s.execute(_daily(Turn.created_at, since).where(Turn.customer_text != "")).all()
+        )  # staff replies are not customer messages
+        routes = dict(
+            s.execute(
+                select(Turn.route, func.count())
+                .where(Turn.created_at >= since, Turn.author == "bot")
+                .group_by(Turn.route)
+            ).all()
+        )
+        handed_over = s.scalar(
+            select(func.count(func.distinct(Ticket.conversation_id))).where(Ticket.created_at >= since)
+        )
+        thumbs = dict(
+            s.execute(
+                select(Feedback.helpful, func.count()).where(Feedback.created_at >= since).group_by(Feedback.helpful)
+            ).all()
+        )
+    bot_turns = sum(routes.values())
+    started = sum(conversations.values())
+    return {
+        "days": calendar,
+        "conversations": [conversations.get(d, 0) for d in calendar],
+        "messages": [messages.get(d, 0) for d in calendar],
+        "routes": {route: int(n) for route, n in sorted(routes.items(), key=lambda r: -r[1])},
+        "replies": bot_turns,
+        "fallback_rate": routes.get("fallback", 0) / bot_turns if bot_turns else 0.0,
+        "handoff_rate": (handed_over or 0) / started if started else 0.0,
+        "thumbs_up": int(thumbs.get(True, 0)),
+        "thumbs_down": int(thumbs.get(False, 0)),
+    }
+
+
+def _daily(column: Any, since: Any) -> Any:
+    day = func.date(column)
+    return select(day, func.count()).where(column >= since).group_by(day)
+
+
+def _per_day(rows: Sequence[Any]) -> dict[str, int]:
+    """Day → count; SQLite returns the day as text, PostgreSQL as a date."""
+    return {(d.isoformat() if isinstance(d, date) else str(d)): int(n) for d, n in rows}
