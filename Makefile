@@ -31,6 +31,7 @@ bench: install
 	$(PYTHON) -m benchmarks.ann
 	$(PYTHON) -m benchmarks.intents
 	$(PYTHON) -m benchmarks.conversation
+	$(PYTHON) -m benchmarks.serving
 	$(PYTHON) -m benchmarks.report
 
 format: install

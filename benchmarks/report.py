@@ -144,6 +144,49 @@ def conversation_table(c: dict[str, Any]) -> list[str]:
     ]
 
 
+def _met(target: dict[str, Any]) -> str:
+    return "met" if target["met"] else "**not met**"
+
+
+def serving_table(s: dict[str, Any]) -> list[str]:
+    o, ld, w = s["overhead"], s["load"], s["widget"]
+    lat = ld["latency"]
+    out = [
+        f"### Serving ({s['date']}, {s['machine']['cpus']} cores, embedder {s['embedder']}, {s['threads']} threads)",
+        "",
+        "| measure | value | target |",
+        "|---|---|---|",
+        f"| `ask` in-process p50 / p95 | {o['in_process']['p50_ms']:.2f} / {o['in_process']['p95_ms']:.2f} ms "
+        f"({o['in_process']['n']} messages) | |",
+        f"| `POST /api/v1/chat` over loopback, one worker, p50 / p95 | {o['api']['p50_ms']:.2f} / "
+        f"{o['api']['p95_ms']:.2f} ms | |",
+        f"| API p50 − in-process p50 | {o['api_minus_in_process_p50_ms']:+.2f} ms | "
+        f"≤ {o['target']['api_p50_max_over_in_process_ms']:g} ms ({_met(o['target'])}) |",
+        f"| load: {ld['clients']} clients, {ld['workers']} workers, {ld['seconds']} s ({ld['database']}) | "
+        f"{ld['requests']} requests, {ld['errors']} errors, {ld['requests_per_second']} requests/s | "
+        f"no errors ({_met(ld['target'])}) |",
+        f"| load latency p50 / p95 / p99 | {lat['p50_ms']:.1f} / {lat['p95_ms']:.1f} / {lat['p99_ms']:.1f} ms | |",
+    ]
+    if w["present"]:
+        minified = "not minified (rjsmin not installed)"
+        if w["minified_bytes"] is not None:
+            minified = f"{w['minified_bytes']:,} bytes minified ({w['minifier']})"
+        out += [
+            f"| widget `{w['path']}` | {w['raw_bytes']:,} bytes raw, {minified} | "
+            f"< {w['size_target']['max_bytes']:,} bytes ({_met(w['size_target'])}) |",
+            f"| widget URLs outside comments that load something | {len(w['loading_urls'])} "
+            f"(of {len(w['urls_outside_comments'])} URLs) | none ({_met(w['no_outside_loads_target'])}) |",
+        ]
+    else:
+        out.append(f"| widget `{w['path']}` | not present | < 30 KB |")
+    out += [
+        "",
+        "The load clients run on the same machine as the server and take part of its cores.",
+        "",
+    ]
+    return out
+
+
 def main() -> None:
     lines: list[str] = []
     tables = (
@@ -152,6 +195,7 @@ def main() -> None:
         ("ann", ann_table),
         ("intents", intents_table),
         ("conversation", conversation_table),
+        ("serving", serving_table),
     )
     for name, table in tables:
         data = _load(name)
