@@ -12,6 +12,7 @@ from bot.types import Reply
 
 MAX_QUICK_REPLIES = 3
 TITLE = "Meridian AI support"
+STAFF_POLL_SECONDS = 3.0
 
 
 def format_reply(reply: Reply) -> str:
@@ -33,21 +34,50 @@ def _buttons(reply: Reply | None) -> list[Any]:
     ]
 
 
+def staff_update(
+    assistant: Assistant, history: list[dict[str, Any]], conversation: str | None, seen: int | None
+) -> tuple[list[dict[str, Any]], int | None] | None:
+    """While a person has the conversation (``seen``: the last turn shown), the history with
+    the replies a person wrote since then, and the new last turn (None once the conversation
+    is back with the bot); None when nothing changed. The page asks every few seconds."""
+    if conversation is None or seen is None:
+        return None
+    turns = [t for t in assistant.store.transcript(conversation) if t["seq"] > seen]
+    written = [t for t in turns if t["author"] == "staff"]
+    stored = assistant.store.conversation(conversation)
+    back_to_bot = stored is not None and stored.status == "bot"
+    if not written and not back_to_bot:
+        return None
+    history = list(history or [])
+    for turn in written:
+        history.append({"role": "assistant", "content": f"**Support team:** {turn['reply']['reply']}"})
+    return history, None if back_to_bot else max((t["seq"] for t in turns), default=seen)
+
+
 def build_page(assistant: Assistant) -> gr.Blocks:
     """The Gradio Blocks of the customer page."""
 
-    def respond(message: str, history: list[dict[str, Any]], conversation: str | None) -> tuple[Any, ...]:
+    def respond(
+        message: str, history: list[dict[str, Any]], conversation: str | None, seen: int | None
+    ) -> tuple[Any, ...]:
         history = list(history or [])
         if not message or not message.strip():
-            return ("", history, conversation, *_buttons(None))
+            return ("", history, conversation, seen, *_buttons(None))
         history.append({"role": "user", "content": message})
         try:
             reply = assistant.reply(conversation, message)
         except InputError as e:
             history.append({"role": "assistant", "content": f"Sorry, I can't take that message: {e}."})
-            return ("", history, conversation, *_buttons(None))
+            return ("", history, conversation, seen, *_buttons(None))
         history.append({"role": "assistant", "content": format_reply(reply), "metadata": None})
-        return ("", history, reply.conversation_id, *_buttons(reply))
+        if reply.route.value == "handoff" and seen is None:
+            stored = assistant.store.conversation(reply.conversation_id)
+            seen = stored.turns if stored else 0  # from now on, show what a person writes
+        return ("", history, reply.conversation_id, seen, *_buttons(reply))
+
+    def staff_replies(history: list[dict[str, Any]], conversation: str | None, seen: int | None) -> tuple[Any, ...]:
+        update = staff_update(assistant, history, conversation, seen)
+        return update if update is not None else (gr.skip(), gr.skip())
 
     def feedback(conversation: str | None, history: list[dict[str, Any]], data: gr.LikeData) -> None:
         if conversation is None:
@@ -59,15 +89,18 @@ def build_page(assistant: Assistant) -> gr.Blocks:
     with gr.Blocks(title=TITLE, analytics_enabled=False) as page:
         gr.Markdown(f"## {TITLE}\nAsk about the API, errors, models, pricing or your data.")
         conversation = gr.State(None)
+        seen = gr.State(None)  # the last turn shown while a person has the conversation
         chat = gr.Chatbot(label="Conversation", height=480, elem_id="chat")
         with gr.Row():
             quick = [
                 gr.Button(visible=False, size="sm", elem_classes=["quick-reply"]) for _ in range(MAX_QUICK_REPLIES)
             ]
         box = gr.Textbox(placeholder="Type your question and press Enter", show_label=False, elem_id="message")
-        outputs = [box, chat, conversation, *quick]
-        box.submit(respond, [box, chat, conversation], outputs, api_name="chat")
+        outputs = [box, chat, conversation, seen, *quick]
+        box.submit(respond, [box, chat, conversation, seen], outputs, api_name="chat")
         for button in quick:
-            button.click(respond, [button, chat, conversation], outputs, api_name=None)
+            button.click(respond, [button, chat, conversation, seen], outputs, api_name=None)
         chat.like(feedback, [conversation, chat], None, api_name=None)
+        timer = gr.Timer(STAFF_POLL_SECONDS)
+        timer.tick(staff_replies, [chat, conversation, seen], [chat, seen], api_name=None, show_progress="hidden")
     return page

@@ -14,7 +14,8 @@ from fastapi.testclient import TestClient
 
 from bot.assistant import Assistant
 from bot.types import Reply, Route, Source
-from ui.chat import build_page, format_reply
+from tests.helpers import UNRELATED
+from ui.chat import build_page, format_reply, staff_update
 from ui.server import create_app
 
 
@@ -196,3 +197,24 @@ def test_real_chat_page_answers_a_customer(assistant: Assistant) -> None:
 
     assert "401" in turns[0]
     assert "](/kb/error-401-unauthorized" in turns[0]
+
+
+@pytest.mark.unit
+def test_chat_page_shows_a_persons_reply_after_handoff_and_stops_when_released(fake_assistant: Assistant) -> None:
+    first = fake_assistant.reply(None, UNRELATED)
+    handed = fake_assistant.reply(first.conversation_id, UNRELATED + " again")
+    assert handed.ticket
+    cid, history = handed.conversation_id, [{"role": "assistant", "content": handed.reply}]
+    seen = fake_assistant.store.conversation(cid).turns  # type: ignore[union-attr]
+
+    assert staff_update(fake_assistant, history, cid, seen) is None  # nobody has written yet
+    fake_assistant.store.staff_reply(handed.ticket, "agent1", "Hello, I am looking at your account now.")
+    update = staff_update(fake_assistant, history, cid, seen)
+    assert update is not None
+    history, seen = update
+    assert history[-1]["content"] == "**Support team:** Hello, I am looking at your account now."
+    assert staff_update(fake_assistant, history, cid, seen) is None  # shown once only
+
+    fake_assistant.store.close(handed.ticket, release=True)
+    released = staff_update(fake_assistant, history, cid, seen)
+    assert released is not None and released[1] is None  # back with the bot: the page stops asking
