@@ -38,27 +38,35 @@ _SAFE_METHODS = {"GET", "HEAD"}
 
 class WidgetKeys:
     """The active keys and their origins, read again from the database every ``ttl`` seconds
-    (a revoked key stops working within that time)."""
+    (a revoked key stops working within that time). A key or origin not seen yet causes a
+    read at most every ``miss_ttl`` seconds, so a new key works at once."""
 
-    def __init__(self, store: Store, ttl: float = 10.0) -> None:
+    def __init__(self, store: Store, ttl: float = 10.0, miss_ttl: float = 1.0) -> None:
         self.store = store
         self.ttl = ttl
+        self.miss_ttl = miss_ttl
         self._keys: dict[str, frozenset[str]] = {}
         self._origins: frozenset[str] = frozenset()
         self._read_at = -float("inf")
 
-    def _refresh(self) -> None:
-        if time.monotonic() - self._read_at > self.ttl:
+    def _refresh(self, missed: bool = False) -> None:
+        if time.monotonic() - self._read_at > (self.miss_ttl if missed else self.ttl):
             self._keys = self.store.active_widget_keys()
             self._origins = frozenset().union(*self._keys.values())
             self._read_at = time.monotonic()
 
     def allows(self, key: str | None, origin: str) -> bool:
+        if key is None:
+            return False
         self._refresh()
-        return key is not None and origin in self._keys.get(key, frozenset())
+        if key not in self._keys:
+            self._refresh(missed=True)
+        return origin in self._keys.get(key, frozenset())
 
     def known_origin(self, origin: str) -> bool:
         self._refresh()
+        if origin not in self._origins:
+            self._refresh(missed=True)
         return origin in self._origins
 
 
