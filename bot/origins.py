@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from bot.errors import SupportbotError
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+_HOST = re.compile(r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?")
 
 
 def normalize_origin(text: str) -> str:
@@ -27,6 +29,8 @@ def normalize_origin(text: str) -> str:
     host = parts.hostname.lower()
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"
+    elif not _HOST.fullmatch(host):
+        raise SupportbotError(f"not an origin: {text!r} (the host may hold letters, digits, dots and dashes only)")
     if port is None or port == _DEFAULT_PORTS[parts.scheme]:
         return f"{parts.scheme}://{host}"
     return f"{parts.scheme}://{host}:{port}"

@@ -12,6 +12,9 @@ another site) is refused too.
 
 Requests without an ``Origin`` (the server's own pages, command-line and server-to-server
 clients) are not affected: CORS protects browsers' users, it does not authenticate clients.
+The server's own origin is the scheme and ``Host`` of the request: behind a proxy that ends
+TLS, the proxy must pass ``X-Forwarded-Proto`` (uvicorn trusts it from 127.0.0.1, or from the
+addresses in ``FORWARDED_ALLOW_IPS``), or the console's own forms look cross-origin.
 """
 
 from __future__ import annotations
@@ -83,11 +86,12 @@ class CrossOriginGuard:
             return
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         origin = _origin(headers.get("origin"))
-        if "origin" not in headers or (origin is not None and origin == _own_origin(scope, headers)):
-            await self.app(scope, receive, send)
-            return
         method, path = scope["method"], scope["path"]
         customer = path.startswith(CUSTOMER_PATHS)
+        if "origin" not in headers or (origin is not None and origin == _own_origin(scope, headers)):
+            # Answers differ by origin: no cache may hand one site's answer to another.
+            await self.app(scope, receive, _with_headers(send, _VARY) if customer else send)
+            return
         if customer and origin is not None:
             if method == "OPTIONS" and self.keys.known_origin(origin):
                 await _respond(send, 204, None, _cors(origin, preflight=True))
@@ -95,7 +99,7 @@ class CrossOriginGuard:
             if self.keys.allows(headers.get(KEY_HEADER), origin):
                 await self.app(scope, receive, _with_headers(send, _cors(origin)))
                 return
-            await _respond(send, 403, "this site may not use this chat: the key does not allow its origin")
+            await _respond(send, 403, "this site may not use this chat: the key does not allow its origin", _VARY)
             return
         if method in _SAFE_METHODS:
             await self.app(scope, receive, send)
@@ -117,8 +121,11 @@ def _own_origin(scope: Scope, headers: dict[str, str]) -> str | None:
     return _origin(f"{scope.get('scheme', 'http')}://{host}") if host else None
 
 
+_VARY = [(b"vary", b"Origin")]
+
+
 def _cors(origin: str, preflight: bool = False) -> list[tuple[bytes, bytes]]:
-    headers = [(b"access-control-allow-origin", origin.encode()), (b"vary", b"Origin")]
+    headers = [(b"access-control-allow-origin", origin.encode()), *_VARY]
     if preflight:
         headers += [
             (b"access-control-allow-methods", b"GET, POST"),

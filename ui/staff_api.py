@@ -79,7 +79,8 @@ def staff_router(assistant: Assistant) -> APIRouter:
 
     @router.post("/{number}/close", response_model=Ok)
     def close(number: str, user: User) -> Ok:
-        """Close the ticket; the conversation stays with people (the bot stays quiet)."""
+        """Close the ticket; the conversation stays with people (the bot stays quiet). If the
+        customer writes again, the ticket opens again."""
         act(assistant.store.close, number, False)
         return Ok()
 

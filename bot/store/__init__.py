@@ -75,6 +75,16 @@ _NEW_TURN = insert(TURNS).values(
     confidence=bindparam("confidence"),
 )
 
+_REOPEN = (
+    update(TICKETS)
+    .where(
+        (TICKETS.c.number == bindparam("ticket_number"))
+        & (TICKETS.c.conversation_id == bindparam("cid"))
+        & (TICKETS.c.status == "closed")
+    )
+    .values(status="open", closed_at=None)
+)
+
 
 @dataclass(frozen=True)
 class TicketDraft:
@@ -196,6 +206,9 @@ class Store:
                         "confidence": float(reply.get("confidence") or 0.0),
                     },
                 )
+                if ticket is None and status == "handoff" and state.get("ticket"):
+                    # The customer writes again after staff closed the ticket: it goes back in the queue.
+                    c.execute(_REOPEN, {"ticket_number": state["ticket"], "cid": conversation_id})
                 if ticket is not None:
                     c.execute(
                         insert(TICKETS).values(
@@ -457,4 +470,6 @@ def _engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    # Sessions in UTC, so day boundaries (analytics) do not depend on the server's time zone.
+    options = {"options": "-c timezone=UTC"} if url.startswith("postgresql+psycopg") else {}
+    return create_engine(url, pool_pre_ping=True, connect_args=options)

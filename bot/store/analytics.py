@@ -4,7 +4,7 @@ fallback and handoff rates, thumbs up and down, over the last N days."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -15,8 +15,8 @@ from bot.store.tables import Conversation, Feedback, Ticket, Turn, now
 
 def activity(store: Store, days: int = 30) -> dict[str, Any]:
     """Counts over the last ``days`` days (today included), every day listed even when empty."""
-    since = now() - timedelta(days=days)
     first = (now() - timedelta(days=days - 1)).date()
+    since = datetime.combine(first, time.min, tzinfo=UTC)  # the first listed day from midnight
     calendar = [(first + timedelta(days=i)).isoformat() for i in range(days)]
     with store._session() as s:
         conversations = _per_day(s.execute(_daily(Conversation.created_at, since)).all())

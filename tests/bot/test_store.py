@@ -129,6 +129,19 @@ def test_release_gives_the_conversation_back_and_closes_its_tickets(store: Store
     assert store.tickets("open") == [] and store.ticket("SB-2")["status"] == "closed"  # type: ignore[index]
 
 
+def test_a_customer_writing_after_staff_closed_the_ticket_reopens_it(store: Store) -> None:
+    store.save_turn(
+        "c1", "a person please", reply("ok", "handoff"), {"ticket": "SB-3"}, "handoff",
+        ticket=TicketDraft("SB-3", "asked", {}),
+    )  # fmt: skip
+    store.close("SB-3", release=False)
+    assert store.tickets("open") == []
+
+    store.save_turn("c1", "hello? anyone?", reply("added to SB-3", "handoff"), {"ticket": "SB-3"}, "handoff")
+
+    assert [t["number"] for t in store.tickets("open")] == ["SB-3"]
+
+
 def test_feedback_is_kept(store: Store) -> None:
     store.add_feedback("c1", True, "great answer")
     store.add_feedback("c1", False, "x" * 900)
