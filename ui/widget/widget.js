@@ -249,7 +249,11 @@ form button{border:0;border-radius:10px;padding:0 16px;background:#2557d6;color:
         for (const why of r.reasons || []) reasons.appendChild(el("li", {}, why));
       }
     }
-    if (!last) return box;
+    if (last) actions(box, data);
+    scrollDown(); // again: sources and buttons made the message taller
+    return box;
+  }
+  function actions(box, data) {
     if ((data.quick_replies || []).length) {
       const quick = box.appendChild(el("div", { class: "quick", role: "group", "aria-label": "Suggested replies" }));
       for (const text of data.quick_replies) {
@@ -257,7 +261,6 @@ form button{border:0;border-radius:10px;padding:0 16px;background:#2557d6;color:
       }
     }
     if (data.reply) feedback(box, data.reply, data.conversation_id || conversation);
-    return box;
   }
 
   function feedback(box, text, id) {
