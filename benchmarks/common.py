@@ -51,3 +51,16 @@ def write_result(out: Path, name: str, data: dict[str, Any]) -> Path:
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
     with path.open(encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
+
+
+def shipped_assistant() -> tuple[Any, Any]:
+    """The assistant over the shipped knowledge (settings from the environment), warmed up,
+    and its evaluation set."""
+    from bot.assistant import Assistant
+    from bot.config import load_settings
+    from knowledge.evalset import load_evalset
+
+    assistant = Assistant(load_settings())
+    assistant.warm_up(progress=False)
+    known = {d.id for d in assistant.retriever.docs}
+    return assistant, load_evalset(assistant.settings.knowledge_dir / "eval", known)

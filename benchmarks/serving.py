@@ -40,10 +40,8 @@ from typing import Any
 
 import httpx
 
-from benchmarks.common import RESULTS, write_result
+from benchmarks.common import RESULTS, shipped_assistant, write_result
 from bot.assistant import Assistant
-from bot.config import load_settings
-from knowledge.evalset import load_evalset
 
 OVERHEAD_TARGET_MS = 10.0
 WIDGET_TARGET_BYTES = 30 * 1024
@@ -283,11 +281,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="supportbot-serving-") as tmp:
         folder = Path(tmp)
         os.environ["SUPPORTBOT_DATABASE_URL"] = f"sqlite:///{folder / 'in_process.db'}"
-        settings = load_settings()
-        assistant = Assistant(settings)
-        assistant.warm_up(progress=False)
-        known = {d.id for d in assistant.retriever.docs}
-        evalset = load_evalset(settings.knowledge_dir / "eval", known)
+        assistant, evalset = shipped_assistant()
+        settings = assistant.settings
         texts = [q.text for q in evalset.test] + list(evalset.oos_test)
         with server(1, f"sqlite:///{folder / 'api.db'}", folder / "api.log") as base:
             latency = overhead(assistant, base, texts, 1 if args.quick else 2)

@@ -17,12 +17,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import arguments, write_result
+from benchmarks.common import arguments, shipped_assistant, write_result
 from bot.assistant import Assistant
-from bot.config import load_settings
 from bot.indexing import build
 from knowledge import load_documents
-from knowledge.evalset import load_evalset
 
 
 def _percentiles(samples: list[float]) -> dict[str, float]:
@@ -95,11 +93,8 @@ def cold_start(data_dir: Path, runs: int) -> dict[str, Any]:
 
 def main() -> None:
     args = arguments(__doc__ or "")
-    settings = load_settings()
-    assistant = Assistant(settings)
-    assistant.warm_up(progress=False)
-    known = {d.id for d in assistant.retriever.docs}
-    evalset = load_evalset(settings.knowledge_dir / "eval", known)
+    assistant, evalset = shipped_assistant()
+    settings = assistant.settings
     texts = [q.text for q in evalset.test] + list(evalset.oos_test)
     results = {
         "latency": latency(assistant, texts, 1 if args.quick else 3),

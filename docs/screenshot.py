@@ -4,7 +4,7 @@ staff console's ticket and analytics pages.
     supportbot staff add docs --password-stdin <<< "docs-screenshot"
     supportbot widget-key create --origin http://127.0.0.1:8099      # prints pk_...
     make run &                                                      # serves on :8000
-    python docs/screenshot.py pk_...
+    python -m docs.screenshot pk_...      # from the repository's root
 """
 
 from __future__ import annotations
@@ -15,17 +15,11 @@ import threading
 
 from playwright.sync_api import sync_playwright
 
+from tests.helpers import CHROMIUM_ARGS
+
 BASE = "http://127.0.0.1:8000"
 HOST_PORT = 8099
 STAFF = ("docs", "docs-screenshot")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 HOST_PAGE = """<!doctype html><html><head><title>Example shop</title><style>body{{font:18px Georgia,serif;
 margin:3rem;color:#333}}</style></head><body><h1>Example shop · help centre</h1><p>Our own page, with the
 support widget embedded by one script tag.</p><script src="{base}/widget.js" data-key="{key}" async></script>
@@ -53,7 +47,7 @@ def host_page(key: str) -> http.server.ThreadingHTTPServer:
 def main(key: str) -> None:
     site = host_page(key)
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=ARGS)
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1100, "height": 820})
         page.goto(f"{BASE}/")
         box = page.locator("#message textarea")

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import socket
 import textwrap
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 KB_ARTICLES: dict[str, str] = {
     "reset-password": """\
@@ -180,3 +186,42 @@ def reset_database(url: str) -> None:
     with store.engine.begin() as c:
         c.execute(text("DROP TABLE IF EXISTS alembic_version"))
     store.engine.dispose()
+
+
+# Debian's Chromium in a closed network: without the background-networking flags it floods
+# the network with refused connections (DESIGN.md).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+
+@contextmanager
+def serving(assistant: Any) -> Iterator[str]:
+    """Serve ``create_app(assistant)`` on a free local port in a thread; yields the base URL
+    (``http://127.0.0.1:PORT``, no trailing slash)."""
+    import uvicorn
+
+    from ui.server import create_app
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(assistant), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        # A client may keep a stream open (Gradio's does); do not wait for it to close.
+        server.should_exit = server.force_exit = True
+        thread.join(timeout=10)

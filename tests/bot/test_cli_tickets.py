@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from bot.cli import main
@@ -13,15 +11,10 @@ pytestmark = pytest.mark.unit
 
 
 @pytest.fixture
-def store(monkeypatch: pytest.MonkeyPatch, kb_dir: Path, tmp_path: Path) -> Store:
-    url = f"sqlite:///{tmp_path / 'staff.db'}"
-    monkeypatch.setenv("SUPPORTBOT_KNOWLEDGE_DIR", str(kb_dir))
-    monkeypatch.setenv("SUPPORTBOT_DATABASE_URL", url)
-    monkeypatch.setenv("SUPPORTBOT_EMBEDDER", "fake")
-    s = Store(url)
-    s.migrate()
+def store(cli_store: Store) -> Store:
+    """The command line's database with one open ticket."""
     summary = {"reason": "asked", "customer_words": ["a person, please"]}
-    s.save_turn(
+    cli_store.save_turn(
         "conv-1",
         "a person, please",
         {"route": "handoff"},
@@ -29,7 +22,7 @@ def store(monkeypatch: pytest.MonkeyPatch, kb_dir: Path, tmp_path: Path) -> Stor
         "handoff",
         ticket=TicketDraft("SB-0A1B2C", "asked", summary),
     )
-    return s
+    return cli_store
 
 
 def test_open_tickets_are_listed_with_the_customers_words(store: Store, capsys: pytest.CaptureFixture[str]) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -17,13 +16,8 @@ pytestmark = pytest.mark.unit
 
 
 @pytest.fixture
-def store(monkeypatch: pytest.MonkeyPatch, kb_dir: Path, tmp_path: Path) -> Store:
-    """The database the command line is pointed at (it migrates it itself)."""
-    url = f"sqlite:///{tmp_path / 'keys.db'}"
-    monkeypatch.setenv("SUPPORTBOT_KNOWLEDGE_DIR", str(kb_dir))
-    monkeypatch.setenv("SUPPORTBOT_DATABASE_URL", url)
-    monkeypatch.setenv("SUPPORTBOT_EMBEDDER", "fake")
-    return Store(url)
+def store(cli_store: Store) -> Store:
+    return cli_store
 
 
 def create(capsys: pytest.CaptureFixture[str], *origins: str) -> str:

@@ -4,10 +4,7 @@ absence is an error, not a skip)."""
 
 from __future__ import annotations
 
-import os
 import threading
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy.exc import IntegrityError
@@ -17,31 +14,9 @@ from bot.config import Settings
 from bot.store import Store, TicketDraft
 from bot.types import Route
 from index.embedder import HashEmbedder
-from tests.helpers import UNRELATED, reset_database
+from tests.helpers import UNRELATED
 
 pytestmark = pytest.mark.integration
-
-POSTGRES = os.environ.get("SUPPORTBOT_TEST_DATABASE_URL")
-
-
-# PostgreSQL joins when a database is given; in CI it must be (``.ci/run`` starts one), so there
-# a missing URL fails the PostgreSQL cases instead of dropping them.
-DATABASES = ["sqlite", *(["postgresql"] if POSTGRES or os.environ.get("CI") else [])]
-
-
-@pytest.fixture(params=DATABASES)
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'store.db'}"
-    else:
-        if not POSTGRES:
-            pytest.fail("CI must run the storage tests on PostgreSQL: set SUPPORTBOT_TEST_DATABASE_URL")
-        url = POSTGRES
-        reset_database(url)
-    s = Store(url)
-    s.migrate()
-    yield s
-    s.engine.dispose()
 
 
 def reply(text: str, route: str = "answer") -> dict[str, object]:

@@ -6,10 +6,7 @@ points at one (in CI its absence is an error), as tests/bot/test_store.py does."
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import update
@@ -19,25 +16,6 @@ from bot.origins import normalize_origin
 from bot.store import Store, TicketDraft
 from bot.store.analytics import activity
 from bot.store.tables import Conversation, Feedback, Turn
-from tests.helpers import reset_database
-
-POSTGRES = os.environ.get("SUPPORTBOT_TEST_DATABASE_URL")
-DATABASES = ["sqlite", *(["postgresql"] if POSTGRES or os.environ.get("CI") else [])]
-
-
-@pytest.fixture(params=DATABASES)
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'store.db'}"
-    else:
-        if not POSTGRES:
-            pytest.fail("CI must run the storage tests on PostgreSQL: set SUPPORTBOT_TEST_DATABASE_URL")
-        url = POSTGRES
-        reset_database(url)
-    s = Store(url)
-    s.migrate()
-    yield s
-    s.engine.dispose()
 
 
 def turn(store: Store, conversation: str, text: str, route: str, ticket: str | None = None) -> None:

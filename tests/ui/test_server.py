@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import pytest
 from fastapi.testclient import TestClient
 
 from bot.assistant import Assistant
 from bot.types import Reply, Route, Source
-from tests.helpers import UNRELATED
+from tests.helpers import UNRELATED, serving
 from ui.chat import build_page, format_reply, staff_update
 from ui.server import create_app
 
@@ -22,30 +17,6 @@ from ui.server import create_app
 @pytest.fixture
 def client(fake_assistant: Assistant) -> TestClient:
     return TestClient(create_app(fake_assistant))
-
-
-@contextmanager
-def running(assistant: Assistant) -> Iterator[str]:
-    """Serve ``assistant`` on a free local port in a thread; yields the base URL."""
-    import uvicorn
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(assistant), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        # The Gradio client keeps a stream open; do not wait for it to close.
-        server.should_exit = server.force_exit = True
-        thread.join(timeout=10)
 
 
 def chat(base_url: str, messages: list[str]) -> list[str]:
@@ -130,7 +101,7 @@ def test_chat_reply_lists_its_sources_as_links() -> None:
 
 @pytest.mark.unit
 def test_chat_page_answers_through_the_gradio_api(fake_assistant: Assistant) -> None:
-    with running(fake_assistant) as url:
+    with serving(fake_assistant) as url:
         turns = chat(url, ["hi", "how do I download an invoice as a PDF", "   "])
 
     assert len(turns) == 2  # a blank message gets no reply
@@ -142,7 +113,7 @@ def test_chat_page_answers_through_the_gradio_api(fake_assistant: Assistant) -> 
 @pytest.mark.unit
 def test_chat_page_explains_a_refused_message(fake_assistant: Assistant) -> None:
     fake_assistant.settings.max_message_chars = 20
-    with running(fake_assistant) as url:
+    with serving(fake_assistant) as url:
         turns = chat(url, ["a message that is longer than twenty characters"])
 
     assert turns == ["Sorry, I can't take that message: the message has 47 characters; the limit is 20."]
@@ -192,7 +163,7 @@ def test_source_link_anchor_lands_on_the_cited_section(assistant: Assistant) -> 
 
 @pytest.mark.integration
 def test_real_chat_page_answers_a_customer(assistant: Assistant) -> None:
-    with running(assistant) as url:
+    with serving(assistant) as url:
         turns = chat(url, ["my api key keeps returning 401"])
 
     assert "401" in turns[0]

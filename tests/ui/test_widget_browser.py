@@ -10,9 +10,7 @@ from __future__ import annotations
 import http.server
 import os
 import re
-import socket
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,7 +20,7 @@ from typing import Any
 import pytest
 
 from bot.assistant import Assistant
-from ui.server import create_app
+from tests.helpers import CHROMIUM_ARGS, serving
 
 try:
     from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
@@ -30,14 +28,6 @@ except ImportError:  # the browser fixture skips, or fails under CI
     sync_playwright = None
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 HOST_PAGE = (
     "<!doctype html><html><head><style>*{{color:red!important;font-size:40px!important}} "
     "button{{display:none!important}}</style></head><body><h1>Host page</h1>"
@@ -54,30 +44,6 @@ class Site:
     host: str  # the customer's site that embeds the widget; the key allows it
     other_host: str  # the same page from an origin the key does not allow
     key: str
-
-
-@contextmanager
-def running(assistant: Assistant) -> Iterator[str]:
-    """Serve ``assistant`` on a free local port in a thread (as tests/ui/test_server.py does);
-    yields the base URL without a trailing slash."""
-    import uvicorn
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(assistant), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = server.force_exit = True
-        thread.join(timeout=10)
 
 
 class _HostPage(http.server.BaseHTTPRequestHandler):
@@ -142,7 +108,7 @@ def site(assistant: Assistant) -> Iterator[Site]:
         host_port = pages.server_address[1]
         key = assistant.store.create_widget_key([f"http://127.0.0.1:{host_port}"])
         assistant.store.add_staff(STAFF_USER, STAFF_PASSWORD)
-        with running(assistant) as api:
+        with serving(assistant) as api:
             pages.page = HOST_PAGE.format(api=api, key=key).encode()
             yield Site(api, f"http://127.0.0.1:{host_port}", f"http://localhost:{host_port}", key)
 
