@@ -15,7 +15,7 @@ cross-entropy over the batch's positives), batch 32 with no two pairs of one art
 AdamW, 10% linear warm-up then constant learning rate, max_seq_length 128, seed 0. Only the top
 ``--layers`` transformer layers train: the embeddings and lower layers are frozen and their
 outputs are computed once per text and shared by every variant, which is what makes five
-fine-tunes and six index builds fit in about 25 minutes on 2 shared cores. The fine-tuned model is
+fine-tunes and six index builds fit in 11-25 minutes on 2 shared cores. The fine-tuned model is
 a ``SentenceTransformer``; the embedder handed to the build path computes the same vectors (the
 largest difference from ``SentenceTransformer.encode`` is recorded as ``encode_check``).
 
@@ -28,11 +28,14 @@ the out-of-scope train questions. ``fused_cv`` additionally tunes the weights on
 scores the third. The learning rate and the number of epochs were chosen with ``--parts select``
 (recipe B scored on the train split, which B never sees; grid 2e-5/5e-5 x 1/2 epochs, 2 epochs
 being what the time budget allows for five fine-tunes): 5e-5 for 2 epochs. Nothing was chosen by
-test figures: the test split is read only for the final report of each variant. The out-of-scope figures use the
-retrieval threshold alone (no intent classifier), so they are not the assistant's routed rates.
+test figures: the test split is read only for the final report of each variant. ``fused_shipped_weights``
+(the weights in ``bot.config``, not retuned) is reported for reference only; ``*_vs_baseline`` count
+the test questions each variant gains and loses at rank 1 against A, with a sign-test p-value. The
+out-of-scope figures use the retrieval threshold alone (no intent classifier), so they are not the
+assistant's routed rates.
 
 Run: python -m benchmarks.retrieval_finetune [--parts select compare] [--layers 2] [--lr 5e-5] [--epochs 2]
-(``compare`` alone, the default, takes about 25 minutes on 2 shared cores; ``select`` about 12.)
+(``compare`` alone, the default, takes 11-25 minutes on 2 shared cores, by their load; ``select`` 11-15.)
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from __future__ import annotations
 import argparse
 import copy
 import json
+import math
 import os
 import random
 import tempfile
@@ -381,6 +385,20 @@ def summarise(
     return out
 
 
+def hits_at_1(m: ScoreMatrices, w: float, a: float) -> np.ndarray:
+    top = m.fused(w, a).argmax(axis=1)
+    return np.array([int(t) in rel for t, rel in zip(top, m.relevant, strict=True)])
+
+
+def paired(base: np.ndarray, other: np.ndarray) -> dict[str, float]:
+    """Questions right at rank 1 only with ``other`` (gained) or only with ``base`` (lost), with the
+    exact two-sided sign-test p-value of that difference."""
+    gained, lost = int((other & ~base).sum()), int((base & ~other).sum())
+    n = gained + lost
+    p = min(1.0, 2 * sum(math.comb(n, i) for i in range(min(gained, lost) + 1)) / 2**n) if n else 1.0
+    return {"gained": gained, "lost": lost, "sign_test_p": round(p, 4)}
+
+
 class Run:
     """The shared state of one benchmark run: data, the packaged model, the frozen bottom, pairs."""
 
@@ -486,6 +504,16 @@ def compare(run: Run, lr: float, epochs: int) -> dict[str, Any]:
         "cv_folds": fold_facts,
         **summarise(concat(held_parts), concat(oos_parts), np.concatenate(folds), _test(c), run.settings),
     }
+    # Paired against the baseline on the same test questions: how many R@1 wins and losses.
+    tests = {"A_baseline": a.matrices["test_in"], "B_knowledge": b.matrices["test_in"]}
+    tests["C_knowledge_and_train"] = c.matrices["test_in"]
+    base_w = out["A_baseline"]["weights"]
+    base_fused = hits_at_1(tests["A_baseline"], base_w["fusion"], base_w["centroid"])
+    base_dense = hits_at_1(tests["A_baseline"], 0.0, 0.0)
+    for name in ("B_knowledge", "C_knowledge_and_train"):
+        w = out[name]["weights"]
+        out[name]["test"]["fused_vs_baseline"] = paired(base_fused, hits_at_1(tests[name], w["fusion"], w["centroid"]))
+        out[name]["test"]["dense_vs_baseline"] = paired(base_dense, hits_at_1(tests[name], 0.0, 0.0))
     return out
 
 
