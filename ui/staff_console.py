@@ -133,9 +133,50 @@ def _draw(figures: dict[str, Any]) -> str:
     return svg[svg.index("<svg") :]
 
 
-def staff_console(assistant: Assistant) -> APIRouter:
+class SignInLimit:
+    """Failed sign-ins are counted per account and per client address; past the limit within
+    the window, sign-in is refused until the oldest failure leaves it. Counted per process:
+    with N workers an attacker gets at most N times the limit, each guess costing a scrypt."""
+
+    def __init__(self, per_account: int = 5, per_client: int = 20, window: float = 900.0) -> None:
+        self.limits = {"account": per_account, "client": per_client}
+        self.window = window
+        self._failures: dict[tuple[str, str], list[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: tuple[str, str]) -> list[float]:
+        cutoff = time.monotonic() - self.window
+        kept = [t for t in self._failures.get(key, []) if t > cutoff]
+        if kept:
+            self._failures[key] = kept
+        else:
+            self._failures.pop(key, None)
+        return kept
+
+    def wait(self, account: str, client: str) -> float:
+        """Seconds until a sign-in may be tried again (0: now)."""
+        with self._lock:
+            waits = []
+            for kind, value in (("account", account.lower()), ("client", client)):
+                recent = self._recent((kind, value))
+                if len(recent) >= self.limits[kind]:
+                    waits.append(recent[-self.limits[kind]] + self.window - time.monotonic())
+            return max(waits, default=0.0)
+
+    def failed(self, account: str, client: str) -> None:
+        with self._lock:
+            for key in (("account", account.lower()), ("client", client)):
+                self._failures.setdefault(key, []).append(time.monotonic())
+
+    def succeeded(self, account: str) -> None:
+        with self._lock:
+            self._failures.pop(("account", account.lower()), None)
+
+
+def staff_console(assistant: Assistant, limit: SignInLimit | None = None) -> APIRouter:
     router = APIRouter(prefix="/staff", include_in_schema=False)
     plots = Plots(assistant)
+    limit = limit or SignInLimit()
 
     def signed_in(request: Request) -> str | None:
         token = request.cookies.get(COOKIE)
@@ -158,10 +199,20 @@ def staff_console(assistant: Assistant) -> APIRouter:
 
     @router.post("/login")
     def login(request: Request, username: str = Form(""), password: str = Form("")) -> Response:
+        client = request.client.host if request.client else "unknown"
+        wait = limit.wait(username, client)
+        if wait > 0:
+            minutes = max(1, round(wait / 60))
+            page = login_form(request, error=f"Too many failed sign-ins. Try again in {minutes} minute(s).")
+            page.status_code = 429
+            page.headers["Retry-After"] = str(int(wait) + 1)
+            return page
         if not assistant.store.check_staff(username, password):
+            limit.failed(username, client)
             page = login_form(request, error="Wrong username or password.")
             page.status_code = 401
             return page
+        limit.succeeded(username)
         response = _redirect("/staff")
         response.set_cookie(
             COOKIE, assistant.store.start_session(username, SESSION_HOURS), max_age=SESSION_HOURS * 3600,
@@ -216,7 +267,8 @@ def staff_console(assistant: Assistant) -> APIRouter:
             page = _page("No such ticket", f'<p class="card">There is no ticket {_e(number)}.</p>', user)
             page.status_code = 404
             return page
-        return _page(f"Ticket {number}", _ticket_body(assistant, found, done), user)
+        base = str(request.base_url).rstrip("/")
+        return _page(f"Ticket {number}", _ticket_body(assistant, found, done, base), user)
 
     @router.post("/tickets/{number}/{action}")
     def act(request: Request, number: str, action: str, message: str = Form("")) -> Response:
@@ -282,7 +334,7 @@ def _last_words(summary: dict[str, Any]) -> str:
     return text if len(text) <= 120 else text[:117] + "…"
 
 
-def _ticket_body(assistant: Assistant, ticket: dict[str, Any], done: str) -> str:
+def _ticket_body(assistant: Assistant, ticket: dict[str, Any], done: str, base: str) -> str:
     number, summary = ticket["number"], ticket["summary"]
     flash = f'<p class="flash" role="status">{_e(done)}</p>' if done else ""
     facts = "".join(
@@ -311,7 +363,7 @@ def _ticket_body(assistant: Assistant, ticket: dict[str, Any], done: str) -> str
     transcript = f'<div class="card"><h2>Transcript</h2>{"".join(turns)}</div>'
     actions = ""
     if ticket["status"] != "closed":
-        suggestion = _suggestion(assistant, customer_messages)
+        suggestion = _suggestion(assistant, customer_messages, base)
         path = f"/staff/tickets/{_e(number)}"
         take_over = _button(path + "/claim", "Take over") if ticket["status"] == "open" else ""
         actions = (
@@ -325,7 +377,7 @@ def _ticket_body(assistant: Assistant, ticket: dict[str, Any], done: str) -> str
     return f"{flash}{head}{transcript}{actions}"
 
 
-def _suggestion(assistant: Assistant, customer_messages: list[str]) -> str:
+def _suggestion(assistant: Assistant, customer_messages: list[str], base: str) -> str:
     reply = assistant.suggest(customer_messages)
     if reply is None:
         return (
@@ -337,10 +389,18 @@ def _suggestion(assistant: Assistant, customer_messages: list[str]) -> str:
         f' <span class="meta">score {s.score:.2f}</span></li>'
         for s in reply.sources
     )
+    # The reply as the customer would read it (plain text, links written out), for the button.
+    links = "\n".join(f"{s.title}: {base}{s.url}" for s in reply.sources)
+    plain = f"{reply.reply.replace('**', '')}\n\n{links}"
+    use = (
+        '<textarea id="suggested" hidden>' + _e(plain) + "</textarea>"
+        '<button class="act" type="button" onclick="var r=document.getElementById(\'reply\');'
+        "r.value=document.getElementById('suggested').value;r.focus()\">Use as reply</button>"
+    )
     return (
         '<div class="card"><h2>Suggested reply</h2>'
         f'<p class="meta">what the bot would answer ({_e(reply.route.value)}); copy what helps into your reply</p>'
-        f"<div>{_MARKDOWN.render(reply.reply)}</div><p><strong>Sources</strong></p><ul>{sources}</ul></div>"
+        f"<div>{_MARKDOWN.render(reply.reply)}</div><p><strong>Sources</strong></p><ul>{sources}</ul>{use}</div>"
     )
 
 

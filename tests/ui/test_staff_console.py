@@ -4,6 +4,7 @@ with its transcript, suggested reply and actions, analytics, and sign-out."""
 from __future__ import annotations
 
 import html
+import time
 
 import pytest
 from fastapi.testclient import TestClient
@@ -11,7 +12,7 @@ from fastapi.testclient import TestClient
 from bot.assistant import Assistant
 from tests.helpers import UNRELATED
 from ui.server import create_app
-from ui.staff_console import COOKIE
+from ui.staff_console import COOKIE, SignInLimit
 
 pytestmark = pytest.mark.unit
 
@@ -204,3 +205,35 @@ def test_the_staff_api_accepts_the_consoles_session(
 
     assert queue.status_code == 200 and [t["number"] for t in queue.json()] == [number]
     assert claimed.status_code == 200 and claimed.json()["assignee"] == "agent"
+
+
+def test_repeated_wrong_passwords_lock_the_account_for_a_while(client: TestClient) -> None:
+    for _ in range(5):
+        assert client.post("/staff/login", data={**LOGIN, "password": "guess"}).status_code == 401
+
+    locked = client.post("/staff/login", data=LOGIN, follow_redirects=False)  # even the right one
+
+    assert locked.status_code == 429
+    assert "Too many failed sign-ins" in locked.text and int(locked.headers["retry-after"]) > 0
+    assert "set-cookie" not in locked.headers
+
+
+def test_a_lock_ends_when_its_window_has_passed() -> None:
+    limit = SignInLimit(per_account=2, per_client=100, window=0.2)
+    limit.failed("agent", "10.0.0.1")
+    limit.failed("Agent", "10.0.0.1")  # accounts are counted without case
+
+    assert limit.wait("agent", "10.0.0.2") > 0
+    time.sleep(0.25)
+    assert limit.wait("agent", "10.0.0.2") == 0
+
+
+def test_the_suggestion_can_be_used_as_the_reply_with_its_links_written_out(
+    staff: TestClient, handoff: dict[str, str]
+) -> None:
+    page = staff.get(f"/staff/tickets/{handoff['ticket']}").text
+
+    assert "Use as reply" in page
+    suggested = html.unescape(page.split('<textarea id="suggested" hidden>')[1].split("</textarea>")[0])
+    assert "reset" in suggested.lower() and "http://testserver/kb/" in suggested
+    assert "**" not in suggested  # written for a customer's eyes, not as Markdown
