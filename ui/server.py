@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import os
 import re
+import sys
 from pathlib import Path
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # offline product: never phone home
@@ -117,6 +118,11 @@ def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 8000, worke
     import uvicorn
 
     assistant.warm_up()
+    base = f"http://{host}:{port}"
+    print(
+        f"supportbot: chat page {base}/ · staff console {base}/staff · widget {base}/widget.js · API docs {base}/docs",
+        file=sys.stderr,
+    )
     if workers > 1:
         uvicorn.run("ui.server:app_from_settings", factory=True, host=host, port=port, workers=workers)
     else:
