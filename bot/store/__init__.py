@@ -19,7 +19,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, Table, bindparam, create_engine, delete, event, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from bot.errors import SupportbotError
 from bot.origins import normalize_origin
@@ -128,6 +128,10 @@ class Store:
         with self.engine.begin() as connection:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
+
+    def reading(self) -> Session:
+        """A session for read-only queries of other modules (analytics); close it after use."""
+        return self._session()
 
     def ping(self) -> bool:
         """Whether the database answers."""

@@ -18,7 +18,7 @@ def activity(store: Store, days: int = 30) -> dict[str, Any]:
     first = (now() - timedelta(days=days - 1)).date()
     since = datetime.combine(first, time.min, tzinfo=UTC)  # the first listed day from midnight
     calendar = [(first + timedelta(days=i)).isoformat() for i in range(days)]
-    with store._session() as s:
+    with store.reading() as s:
         conversations = _per_day(s.execute(_daily(Conversation.created_at, since)).all())
         messages = _per_day(
             s.execute(_daily(Turn.created_at, since).where(Turn.customer_text != "")).all()
