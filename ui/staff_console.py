@@ -322,10 +322,34 @@ def staff_console(assistant: Assistant, limit: SignInLimit | None = None) -> API
             f'<div class="card" role="img" aria-label="Plots: activity per day, replies by route, thumbs">{svg}</div>'
             '<p class="meta">Fallback rate: share of bot replies that said it does not know. '
             "Handoff rate: share of conversations started in the period that were handed to a person.</p>"
+            f"{_intent_table(figures['intents'])}{_unanswered(figures['unanswered'])}"
         )
         return _page("Analytics", body, user)
 
     return router
+
+
+def _intent_table(rows: list[dict[str, Any]]) -> str:
+    if not rows:
+        return ""
+    body = "".join(
+        f"<tr><td>{_e(r['intent'])}</td><td>{r['replies']}</td><td>{r['fallback']}</td><td>{r['handoff']}</td></tr>"
+        for r in rows
+    )
+    return (
+        '<div class="card"><h2>Most frequent intents</h2><table><thead><tr><th>Intent</th><th>Replies</th>'
+        f"<th>Fell back</th><th>Handed over</th></tr></thead><tbody>{body}</tbody></table></div>"
+    )
+
+
+def _unanswered(rows: list[dict[str, Any]]) -> str:
+    """The latest messages the bot could not answer: where the knowledge base has gaps."""
+    if not rows:
+        return ""
+    items = "".join(
+        f'<li>{_e(r["text"])} <span class="meta">{_e(r["time"][:16].replace("T", " "))}</span></li>' for r in rows
+    )
+    return f'<div class="card"><h2>Latest questions the bot could not answer</h2><ul>{items}</ul></div>'
 
 
 def _last_words(summary: dict[str, Any]) -> str:

@@ -241,7 +241,7 @@ class Store:
             return [
                 {
                     "seq": t.seq,
-                    "time": _iso(t.created_at),
+                    "time": iso_time(t.created_at),
                     "customer": t.customer_text,
                     "author": t.author,
                     "reply": dict(t.reply),
@@ -413,7 +413,7 @@ class Store:
                 {
                     "key": k.key,
                     "origins": list(k.origins),
-                    "created_at": _iso(k.created_at),
+                    "created_at": iso_time(k.created_at),
                     "revoked": k.revoked_at is not None,
                 }
                 for k in s.scalars(select(WidgetKey).order_by(WidgetKey.id))
@@ -442,7 +442,7 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _iso(stamp: datetime | str) -> str:
+def iso_time(stamp: datetime | str) -> str:
     return stamp.isoformat() if isinstance(stamp, datetime) else str(stamp)
 
 
@@ -454,7 +454,7 @@ def _ticket(t: Ticket) -> dict[str, Any]:
         "reason": t.reason,
         "summary": dict(t.summary),
         "assignee": t.assignee,
-        "created_at": _iso(t.created_at),
+        "created_at": iso_time(t.created_at),
     }
 
 

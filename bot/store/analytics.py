@@ -9,8 +9,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bot.store import Store
+from bot.store import Store, iso_time
 from bot.store.tables import Conversation, Feedback, Ticket, Turn, now
+
+UNANSWERED = 10  # the latest messages the bot could not answer, listed for staff
 
 
 def activity(store: Store, days: int = 30) -> dict[str, Any]:
@@ -33,6 +35,17 @@ def activity(store: Store, days: int = 30) -> dict[str, Any]:
         handed_over = s.scalar(
             select(func.count(func.distinct(Ticket.conversation_id))).where(Ticket.created_at >= since)
         )
+        by_intent = s.execute(
+            select(Turn.intent, Turn.route, func.count())
+            .where(Turn.created_at >= since, Turn.author == "bot")
+            .group_by(Turn.intent, Turn.route)
+        ).all()
+        unanswered = s.execute(
+            select(Turn.customer_text, Turn.created_at)
+            .where(Turn.created_at >= since, Turn.route == "fallback")
+            .order_by(Turn.created_at.desc(), Turn.id.desc())
+            .limit(UNANSWERED)
+        ).all()
         thumbs = dict(
             s.execute(
                 select(Feedback.helpful, func.count()).where(Feedback.created_at >= since).group_by(Feedback.helpful)
@@ -50,7 +63,22 @@ def activity(store: Store, days: int = 30) -> dict[str, Any]:
         "handoff_rate": (handed_over or 0) / started if started else 0.0,
         "thumbs_up": int(thumbs.get(True, 0)),
         "thumbs_down": int(thumbs.get(False, 0)),
+        "intents": _intents(by_intent),
+        "unanswered": [{"text": text, "time": iso_time(stamp)} for text, stamp in unanswered],
     }
+
+
+def _intents(rows: Sequence[Any], top: int = 10) -> list[dict[str, Any]]:
+    """The most frequent intents with how often each fell back or was handed to a person."""
+    table: dict[str, dict[str, Any]] = {}
+    for intent, route, n in rows:
+        row = table.setdefault(
+            intent or "(none)", {"intent": intent or "(none)", "replies": 0, "fallback": 0, "handoff": 0}
+        )
+        row["replies"] += int(n)
+        if route in ("fallback", "handoff"):
+            row[route] += int(n)
+    return sorted(table.values(), key=lambda r: (-r["replies"], r["intent"]))[:top]
 
 
 def _daily(column: Any, since: Any) -> Any:

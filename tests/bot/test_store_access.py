@@ -18,11 +18,14 @@ from bot.store.analytics import activity
 from bot.store.tables import Conversation, Feedback, Turn
 
 
-def turn(store: Store, conversation: str, text: str, route: str, ticket: str | None = None) -> None:
+def turn(
+    store: Store, conversation: str, text: str, route: str, ticket: str | None = None, intent: str | None = None
+) -> None:
     """One customer message and the bot's reply on ``route`` (opening ``ticket`` when given)."""
     draft = TicketDraft(ticket, "fallbacks", {"customer_words": [text]}) if ticket else None
     status = "handoff" if ticket else "bot"
-    store.save_turn(conversation, text, {"reply": "...", "route": route}, {}, status, ticket=draft)
+    reply = {"reply": "...", "route": route, "intent": intent}
+    store.save_turn(conversation, text, reply, {}, status, ticket=draft)
 
 
 def move_back(store: Store, conversation: str, when: datetime) -> None:
@@ -193,6 +196,20 @@ def test_analytics_count_todays_conversations_routes_handoffs_and_thumbs(store: 
     assert figures["fallback_rate"] == pytest.approx(0.25)
     assert figures["handoff_rate"] == pytest.approx(0.5)
     assert (figures["thumbs_up"], figures["thumbs_down"]) == (2, 1)
+
+
+@pytest.mark.integration
+def test_analytics_rank_intents_and_list_the_latest_unanswered_questions(store: Store) -> None:
+    turn(store, "c1", "invoice pdf?", "answer", intent="pricing_billing")
+    turn(store, "c1", "refund for march", "fallback", intent="pricing_billing")
+    turn(store, "c2", "key leaked", "answer", intent="account_keys")
+    turn(store, "c3", "weather in paris", "fallback")
+
+    figures = activity(store, days=7)
+
+    assert figures["intents"][0] == {"intent": "pricing_billing", "replies": 2, "fallback": 1, "handoff": 0}
+    assert {r["intent"] for r in figures["intents"]} == {"pricing_billing", "account_keys", "(none)"}
+    assert [u["text"] for u in figures["unanswered"]] == ["weather in paris", "refund for march"]  # newest first
 
 
 @pytest.mark.integration

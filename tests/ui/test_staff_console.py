@@ -181,6 +181,8 @@ def test_analytics_shows_the_figures_and_the_plots(staff: TestClient, handoff: d
     }
     for name, value in figures.items():
         assert f'<div class="meta">{name}</div><div class="figure">{value}</div>' in page
+    assert "Latest questions the bot could not answer" in page and html.escape(SCRIPT) in page
+    assert SCRIPT not in page
 
 
 def test_signing_out_ends_the_session_for_the_console_and_the_api(staff: TestClient, handoff: dict[str, str]) -> None:
