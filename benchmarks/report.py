@@ -150,7 +150,6 @@ def _met(target: dict[str, Any]) -> str:
 
 def serving_table(s: dict[str, Any]) -> list[str]:
     o, ld, w = s["overhead"], s["load"], s["widget"]
-    lat = ld["latency"]
     out = [
         f"### Serving ({s['date']}, {s['machine']['cpus']} cores, embedder {s['embedder']}, {s['threads']} threads)",
         "",
@@ -162,11 +161,18 @@ def serving_table(s: dict[str, Any]) -> list[str]:
         f"{o['api']['p95_ms']:.2f} ms | |",
         f"| API p50 − in-process p50 | {o['api_minus_in_process_p50_ms']:+.2f} ms | "
         f"≤ {o['target']['api_p50_max_over_in_process_ms']:g} ms ({_met(o['target'])}) |",
-        f"| load: {ld['clients']} clients, {ld['workers']} workers, {ld['seconds']} s ({ld['database']}) | "
-        f"{ld['requests']} requests, {ld['errors']} errors, {ld['requests_per_second']} requests/s | "
-        f"no errors ({_met(ld['target'])}) |",
-        f"| load latency p50 / p95 / p99 | {lat['p50_ms']:.1f} / {lat['p95_ms']:.1f} / {lat['p99_ms']:.1f} ms | |",
     ]
+    for run in (ld, s.get("load_postgresql")):
+        if run is None:
+            continue
+        lat = run["latency"]
+        out += [
+            f"| load: {run['clients']} clients, {run['workers']} workers, {run['seconds']} s ({run['database']}) | "
+            f"{run['requests']} requests, {run['errors']} errors, {run['requests_per_second']} requests/s | "
+            f"no errors ({_met(run['target'])}) |",
+            f"| load latency p50 / p95 / p99 ({run['database']}) | {lat['p50_ms']:.1f} / {lat['p95_ms']:.1f} / "
+            f"{lat['p99_ms']:.1f} ms | |",
+        ]
     if w["present"]:
         minified = "not minified (rjsmin not installed)"
         if w["minified_bytes"] is not None:

@@ -42,6 +42,7 @@ import httpx
 
 from benchmarks.common import RESULTS, shipped_assistant, write_result
 from bot.assistant import Assistant
+from bot.store import drop_schema
 
 OVERHEAD_TARGET_MS = 10.0
 WIDGET_TARGET_BYTES = 30 * 1024
@@ -271,6 +272,12 @@ def options() -> argparse.Namespace:
     p.add_argument("--clients", type=int, default=16, help="concurrent clients in the load test (default 16)")
     p.add_argument("--out", type=Path, default=RESULTS, help="folder for result JSON files")
     p.add_argument("--quick", action="store_true", help="one round of the overhead texts instead of two")
+    p.add_argument(
+        "--postgres",
+        metavar="URL",
+        default=os.environ.get("SUPPORTBOT_BENCH_DATABASE_URL"),
+        help="also run the load test against this PostgreSQL database (its tables are dropped first)",
+    )
     return p.parse_args()
 
 
@@ -290,9 +297,15 @@ def main() -> None:
         questions = [q.text for q in evalset.test + evalset.train] + list(evalset.oos_test)
         with server(2, f"sqlite:///{folder / 'load.db'}", folder / "load.log") as base:
             loaded = load(base, questions, args.clients, args.seconds)
+        loaded_pg = None
+        if args.postgres:
+            drop_schema(args.postgres)
+            with server(2, args.postgres, folder / "load-pg.log") as base:
+                loaded_pg = load(base, questions, args.clients, args.seconds)
     results = {
         "overhead": latency,
         "load": {**loaded, "workers": 2, "database": "sqlite"},
+        **({"load_postgresql": {**loaded_pg, "workers": 2, "database": "postgresql"}} if loaded_pg else {}),
         "widget": widget(),
         "embedder": settings.embedder,
         "threads": settings.threads,

@@ -175,17 +175,10 @@ def write_kb(root: Path, articles: dict[str, str] = KB_ARTICLES) -> Path:
 
 
 def reset_database(url: str) -> None:
-    """Drop every supportbot table (and Alembic's version) so migrations start from nothing."""
-    from sqlalchemy import text
+    """Drop every supportbot table so migrations start from nothing."""
+    from bot.store import drop_schema
 
-    from bot.store import Store
-    from bot.store.tables import Base
-
-    store = Store(url)
-    Base.metadata.drop_all(store.engine)
-    with store.engine.begin() as c:
-        c.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    store.engine.dispose()
+    drop_schema(url)
 
 
 # Debian's Chromium in a closed network: without the background-networking flags it floods

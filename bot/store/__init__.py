@@ -442,6 +442,20 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def drop_schema(url: str) -> None:
+    """Drop every supportbot table (and Alembic's version) of the database at ``url``, so
+    migrations start from nothing. For tests and benchmarks on a throwaway database."""
+    from sqlalchemy import text
+
+    from bot.store.tables import Base
+
+    store = Store(url)
+    Base.metadata.drop_all(store.engine)
+    with store.engine.begin() as c:
+        c.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    store.engine.dispose()
+
+
 def iso_time(stamp: datetime | str) -> str:
     return stamp.isoformat() if isinstance(stamp, datetime) else str(stamp)
 
