@@ -279,7 +279,7 @@ def test_the_example_gets_a_fitting_model_with_reasons_that_cite_the_facts(catal
     assert "supports German" in top.reasons
     assert "p50 latency 25 ms under your 100 ms" in top.reasons
     assert top.tradeoff == by_id(catalog, "mer-classify-base").limits[0]
-    assert {r.model_id for r in advice.recommendations} == {"mer-classify-base", "mer-guard"}
+    assert {r.model_id for r in advice.recommendations} == {"mer-classify-base"}  # Guard moderates only
     assert "under 100 ms" in advice.message
 
 
