@@ -2,6 +2,7 @@
 # Both install what they need first (once; again when pyproject.toml changes).
 PYTHON ?= python3
 STAMP := var/.installed
+CHROMIUM := /usr/bin/chromium
 export HF_HUB_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
@@ -14,6 +15,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Debian's Chromium for the widget's real-browser tests (Playwright drives it; no download).
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
 run: install
 	$(PYTHON) -m bot.cli serve
 
@@ -22,7 +27,7 @@ lint: install
 	$(PYTHON) -m ruff format --check .
 	$(PYTHON) -m mypy
 
-test: lint
+test: lint $(CHROMIUM)
 	$(PYTHON) -m pytest
 
 bench: install
