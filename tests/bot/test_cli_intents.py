@@ -14,56 +14,13 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from tests.helpers import REFUND_INTENTS, UNRELATED
+from tests.helpers import INTENT_EXAMPLES, INTENT_NEGATIVES, INTENT_ROUTES, REFUND_INTENTS, UNRELATED
 
 pytestmark = pytest.mark.unit
 
-ROWS = {
-    "invoice": [
-        "where can I download my invoice",
-        "I need the invoice for last month",
-        "send me a PDF invoice",
-        "my invoice shows the wrong billing address",
-        "how do I get a receipt for my payment",
-        "invoice for march is missing",
-        "can I get a copy of my invoice",
-    ],
-    "password_reset": [
-        "I forgot my password",
-        "how do I reset my password",
-        "the password reset link expired",
-        "reset password email never arrived",
-        "change my password please",
-        "password reset does not work",
-        "locked out after too many password attempts",
-    ],
-    "rate_limit": [
-        "I keep getting 429 errors",
-        "too many requests error from the API",
-        "what is the rate limit per minute",
-        "my requests are throttled with 429",
-        "how do I raise my rate limit",
-        "rate limit exceeded on every call",
-        "429 too many requests after a few calls",
-    ],
-    "human_handoff": [
-        "I want to talk to a human",
-        "let me speak to a person",
-        "connect me with a human agent",
-        "can a real person help me",
-        "transfer me to an agent",
-        "talk to a human being now",
-        "get me a person on the phone",
-    ],
-    "out_of_scope": [
-        "what is the weather in paris tomorrow",
-        "recommend a good pasta recipe",
-        "who won the football match yesterday",
-        "tell me a joke about cats",
-        "best hiking trails in the alps",
-    ],
-}
-ROUTES = {"rate_limit": "troubleshoot", "human_handoff": "handoff"}
+ROWS = {**INTENT_EXAMPLES, "out_of_scope": INTENT_NEGATIVES}
+ROUTES = INTENT_ROUTES
+IN_SCOPE = sum(len(texts) for texts in INTENT_EXAMPLES.values())
 BATCH = {
     "where is the invoice for april": "invoice",
     "reset my password link": "password_reset",
@@ -118,7 +75,11 @@ def test_train_writes_a_model_folder_and_reports_what_it_learned(
     captured = capsys.readouterr()
     assert code == 0
     info = last_json(captured.err)
-    assert (info["examples"], info["intents"], info["negatives"]) == (28, 4, 5)
+    assert (info["examples"], info["intents"], info["negatives"]) == (
+        IN_SCOPE,
+        len(INTENT_EXAMPLES),
+        len(INTENT_NEGATIVES),
+    )
     assert info["out"] == "model"
     assert info["calibrated_on"] == "out-of-fold"
     assert 0.0 < info["threshold"] < 1.0
@@ -129,6 +90,7 @@ def test_train_writes_a_model_folder_and_reports_what_it_learned(
         "password_reset": "answer",
         "rate_limit": "troubleshoot",
         "human_handoff": "handoff",
+        "data_retention": "answer",
     }
     assert captured.out == ""  # stdout stays free for piping
 
@@ -225,12 +187,14 @@ def test_unknown_route_in_csv_fails_training_with_the_line(
     env: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = write_csv(tmp_path / "examples.csv", ROWS)
-    path.write_text(path.read_text(encoding="utf-8").replace(",troubleshoot", ",debug"), encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), start=1) if ",troubleshoot" in row)
+    path.write_text(text.replace(",troubleshoot", ",debug"), encoding="utf-8")
 
     assert main(["intents", "train", "examples.csv", "--out", "model"]) == 2
 
     err = capsys.readouterr().err
-    assert "examples.csv:16:" in err and "unknown route 'debug'" in err
+    assert f"examples.csv:{line}:" in err and "unknown route 'debug'" in err
 
 
 def test_eval_json_reports_accuracy_and_the_confused_pairs(
@@ -241,17 +205,18 @@ def test_eval_json_reports_accuracy_and_the_confused_pairs(
         **REFUND_INTENTS,
     }
     write_csv(tmp_path / "examples.csv", rows)
+    examples = IN_SCOPE + sum(len(texts) for texts in REFUND_INTENTS.values())
 
     code = main(["intents", "eval", "--data", "examples.csv", "--folds", "2", "--json"])
 
     (report,) = json_lines(capsys.readouterr().out)
     assert code == 0
-    assert report["folds"] == 2 and report["examples"] == 40
+    assert report["folds"] == 2 and report["examples"] == examples
     assert 0.7 <= report["accuracy"] < 1.0
     assert report["confused"], "an imperfect accuracy comes with confused pairs"
     assert all(set(c) == {"true", "predicted", "count"} for c in report["confused"])
     assert all(c["true"] != c["predicted"] and c["count"] >= 1 for c in report["confused"])
-    assert sum(c["count"] for c in report["confused"]) == round((1 - report["accuracy"]) * 40)
+    assert sum(c["count"] for c in report["confused"]) == round((1 - report["accuracy"]) * examples)
     assert report["out_of_scope_recall"] is not None
 
 
@@ -261,7 +226,7 @@ def test_eval_prints_a_readable_summary(env: Path, tmp_path: Path, capsys: pytes
     assert main(["intents", "eval", "--data", "examples.csv", "--folds", "2"]) == 0
 
     out = capsys.readouterr().out
-    assert "28 examples, 4 intents, 2-fold stratified" in out
+    assert f"{IN_SCOPE} examples, {len(INTENT_EXAMPLES)} intents, 2-fold stratified" in out
     assert "accuracy " in out and "macro-F1 " in out
     assert "out-of-scope negatives refused" in out
     assert "most confused (true -> predicted):" in out

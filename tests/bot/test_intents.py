@@ -25,71 +25,13 @@ from bot.intents import (
 )
 from index.embedder import HashEmbedder
 from knowledge.intents import OUT_OF_SCOPE, IntentSet, load_intents
+from tests.helpers import INTENT_EXAMPLES as EXAMPLES
+from tests.helpers import INTENT_NEGATIVES as NEGATIVES
+from tests.helpers import INTENT_ROUTES as ROUTES
 from tests.helpers import REFUND_INTENTS, UNRELATED
 
 pytestmark = pytest.mark.unit
 
-EXAMPLES: dict[str, list[str]] = {
-    "invoice": [
-        "where can I download my invoice",
-        "I need the invoice for last month",
-        "send me a PDF invoice",
-        "my invoice shows the wrong billing address",
-        "how do I get a receipt for my payment",
-        "invoice for march is missing",
-        "can I get a copy of my invoice",
-        "where are my receipts and invoices",
-    ],
-    "password_reset": [
-        "I forgot my password",
-        "how do I reset my password",
-        "the password reset link expired",
-        "I cannot sign in because my password is wrong",
-        "reset password email never arrived",
-        "change my password please",
-        "password reset does not work",
-        "locked out after too many password attempts",
-    ],
-    "rate_limit": [
-        "I keep getting 429 errors",
-        "too many requests error from the API",
-        "what is the rate limit per minute",
-        "my requests are throttled with 429",
-        "how do I raise my rate limit",
-        "rate limit exceeded on every call",
-        "429 too many requests after a few calls",
-        "the API rate limit is too low",
-    ],
-    "human_handoff": [
-        "I want to talk to a human",
-        "let me speak to a person",
-        "connect me with a human agent",
-        "can a real person help me",
-        "I need to speak with support staff",
-        "transfer me to an agent",
-        "talk to a human being now",
-        "get me a person on the phone",
-    ],
-    "data_retention": [
-        "how long do you keep my data",
-        "do you store my prompts",
-        "is my data deleted after thirty days",
-        "data retention period for requests",
-        "can I get zero retention of my data",
-        "where is my data stored and for how long",
-        "do you keep request bodies",
-        "delete my stored data",
-    ],
-}
-ROUTES = {"rate_limit": "troubleshoot", "human_handoff": "handoff"}
-NEGATIVES = [
-    "what is the weather in paris tomorrow",
-    "recommend a good pasta recipe",
-    "who won the football match yesterday",
-    "tell me a joke about cats",
-    "best hiking trails in the alps",
-    "how tall is mount everest",
-]
 # Held-out paraphrases: each shares words with its intent's examples, none is an example.
 PARAPHRASES = {
     "where is the invoice for april": "invoice",

@@ -44,6 +44,15 @@ steps:
       - {label: "Still failing", next: unresolved}
 """
 
+# The quota step of VALID, as the cases below cut it.
+QUOTA_STEP = """\
+    text: Raise the monthly spend limit.
+    options:
+      - {label: "Yes, that fixed it", next: fixed}
+      - {label: "Still failing", next: unresolved}
+"""
+assert QUOTA_STEP in VALID
+
 ORPHAN = """\
   orphan:
     text: Nobody gets here.
@@ -131,11 +140,7 @@ MISTAKES = [
     ("unreachable step", VALID, VALID + ORPHAN, "  orphan:", None, "orphan", "cannot be reached from start"),
     (
         "step with no options",
-        """    text: Raise the monthly spend limit.
-    options:
-      - {label: "Yes, that fixed it", next: fixed}
-      - {label: "Still failing", next: unresolved}
-""",
+        QUOTA_STEP,
         "    text: Raise the monthly spend limit.\n    options: []\n",
         "options: []",
         "options",
@@ -144,11 +149,7 @@ MISTAKES = [
     ),
     (
         "step without an options field",
-        """    text: Raise the monthly spend limit.
-    options:
-      - {label: "Yes, that fixed it", next: fixed}
-      - {label: "Still failing", next: unresolved}
-""",
+        QUOTA_STEP,
         "    text: Raise the monthly spend limit.\n",
         "Raise the monthly spend limit.",
         "options",
