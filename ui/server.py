@@ -16,18 +16,17 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # offline product: n
 import gradio as gr
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
-from markdown_it import MarkdownIt
 
 from bot.assistant import Assistant
 from index.chunking import slugify
 from ui.access import CrossOriginGuard, WidgetKeys
 from ui.api import install
 from ui.chat import TITLE, build_page
+from ui.markdown import to_html
 from ui.staff_console import staff_console
 
 WIDGET = Path(__file__).resolve().parent / "widget" / "widget.js"
 
-_MARKDOWN = MarkdownIt("commonmark", {"html": False})
 _PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <style>body{{font:16px/1.55 system-ui,sans-serif;max-width:46rem;margin:2rem auto;
@@ -79,7 +78,7 @@ def create_app(assistant: Assistant) -> FastAPI:
         if document is None:
             raise HTTPException(status_code=404, detail=f"no article {doc_id!r}")
         title, markdown = document
-        body = _with_heading_ids(_MARKDOWN.render(markdown.replace("](kb:", "](/kb/")))
+        body = _with_heading_ids(to_html(markdown))
         return HTMLResponse(_PAGE.format(title=html.escape(title), site=TITLE, body=body))
 
     return gr.mount_gradio_app(app, build_page(assistant), path="/")

@@ -18,15 +18,14 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from markdown_it import MarkdownIt
 
 from bot.assistant import Assistant
 from bot.errors import SupportbotError
 from bot.store.analytics import activity
+from ui.markdown import to_html
 
 COOKIE = "supportbot_staff"
 SESSION_HOURS = 12
-_MARKDOWN = MarkdownIt("commonmark", {"html": False})  # the bot's replies: Markdown, raw HTML escaped
 STATUSES = {"active": ("open", "claimed"), "open": ("open",), "claimed": ("claimed",), "closed": ("closed",)}
 
 _STYLE = """
@@ -424,14 +423,14 @@ def _suggestion(assistant: Assistant, customer_messages: list[str], base: str) -
     return (
         '<div class="card"><h2>Suggested reply</h2>'
         f'<p class="meta">what the bot would answer ({_e(reply.route.value)}); copy what helps into your reply</p>'
-        f"<div>{_MARKDOWN.render(reply.reply)}</div><p><strong>Sources</strong></p><ul>{sources}</ul>{use}</div>"
+        f"<div>{to_html(reply.reply)}</div><p><strong>Sources</strong></p><ul>{sources}</ul>{use}</div>"
     )
 
 
 def _turn(kind: str, label: str, text: str) -> str:
     """One message of the transcript; ``label`` is already escaped. The bot writes Markdown
     (rendered with raw HTML escaped); people's words are shown exactly as typed."""
-    body = _MARKDOWN.render(text) if kind == "bot" else _e(text)
+    body = to_html(text) if kind == "bot" else _e(text)
     return f'<div class="turn {kind}"><span class="meta">{label}</span>\n{body}</div>'
 
 
