@@ -180,9 +180,11 @@ class Assistant:
             result = converse(cid, clean, vector, state, parts)
             answer, new_state = result.reply.to_json(), result.state
             try:
+                adds_to = new_state.ticket if new_state.status == "handoff" and result.ticket is None else None
                 kept = store.save_turn(
-                    cid, clean, answer, new_state.to_json(), new_state.status, client_message_id, result.ticket, version
-                )
+                    cid, clean, answer, new_state.to_json(), new_state.status,
+                    client_message_id, result.ticket, version, adds_to,
+                )  # fmt: skip
             except StaleConversation:
                 self._states.pop(cid, None)  # another worker or staff changed it: read it again
                 continue

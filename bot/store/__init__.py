@@ -173,8 +173,12 @@ class Store:
         client_message_id: str | None = None,
         ticket: TicketDraft | None = None,
         expected_version: int | None = None,
+        adds_to: str | None = None,
     ) -> dict[str, Any]:
         """Write one turn, the conversation's new state and status, and ``ticket``, atomically.
+
+        ``adds_to`` names the ticket of a handed-over conversation this message is added to;
+        when staff closed it, it opens again.
 
         Returns the reply stored for this message: ``reply`` itself, or, when another request
         with the same ``client_message_id`` won the race, the reply that one stored.
@@ -210,9 +214,8 @@ class Store:
                         "confidence": float(reply.get("confidence") or 0.0),
                     },
                 )
-                if ticket is None and status == "handoff" and state.get("ticket"):
-                    # The customer writes again after staff closed the ticket: it goes back in the queue.
-                    c.execute(_REOPEN, {"ticket_number": state["ticket"], "cid": conversation_id})
+                if adds_to is not None:  # a closed ticket the customer writes to goes back in the queue
+                    c.execute(_REOPEN, {"ticket_number": adds_to, "cid": conversation_id})
                 if ticket is not None:
                     c.execute(
                         insert(TICKETS).values(

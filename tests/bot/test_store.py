@@ -106,13 +106,12 @@ def test_release_gives_the_conversation_back_and_closes_its_tickets(store: Store
 
 def test_a_customer_writing_after_staff_closed_the_ticket_reopens_it(store: Store) -> None:
     store.save_turn(
-        "c1", "a person please", reply("ok", "handoff"), {"ticket": "SB-3"}, "handoff",
-        ticket=TicketDraft("SB-3", "asked", {}),
+        "c1", "a person please", reply("ok", "handoff"), {}, "handoff", ticket=TicketDraft("SB-3", "asked", {}),
     )  # fmt: skip
     store.close("SB-3", release=False)
     assert store.tickets("open") == []
 
-    store.save_turn("c1", "hello? anyone?", reply("added to SB-3", "handoff"), {"ticket": "SB-3"}, "handoff")
+    store.save_turn("c1", "hello? anyone?", reply("added to SB-3", "handoff"), {}, "handoff", adds_to="SB-3")
 
     assert [t["number"] for t in store.tickets("open")] == ["SB-3"]
 

@@ -156,6 +156,9 @@ def test_a_closed_ticket_leaves_the_queue_and_offers_no_more_actions(
     assert f"/staff/tickets/{number}" not in staff.get("/staff").text
     assert f"/staff/tickets/{number}" in staff.get("/staff", params={"status": "closed"}).text
 
+    staff.post("/api/v1/chat", json={"conversation_id": handoff["conversation_id"], "message": "hello? anyone?"})
+    assert f"/staff/tickets/{number}" in staff.get("/staff").text  # the customer wrote again: back in the queue
+
 
 def test_an_unknown_ticket_is_a_404_page(staff: TestClient) -> None:
     response = staff.get("/staff/tickets/SB-000000")
