@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     fusion_weight: float = Field(default=0.4, ge=0.0, description="BM25 weight in the fused score")
     centroid_weight: float = Field(default=0.0, ge=0.0, description="weight of the key-centroid cosine")
     answer_threshold: float = Field(
-        default=0.54, description="retrieval confidence needed to answer a message no intent covers"
+        default=0.62, description="retrieval confidence needed to answer a message no intent covers"
     )
     intent_threshold: float | None = Field(
         default=0.2,

@@ -220,10 +220,14 @@ class Retriever:
 
 
 def _embed(embedder: Embedder, texts: list[str], progress: Callable[[int, int], None] | None) -> np.ndarray:
+    """Embeddings of ``texts`` in their order. Texts are sent shortest first, so each batch pads
+    to similar lengths: short keys no longer wait on a long chunk's padding."""
     batch = 64
-    parts = []
-    for start in range(0, len(texts), batch):
-        parts.append(embedder.encode(texts[start : start + batch], batch_size=batch))
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+    for start in range(0, len(order), batch):
+        rows = order[start : start + batch]
+        out[rows] = embedder.encode([texts[i] for i in rows], batch_size=batch)
         if progress:
             progress(min(start + batch, len(texts)), len(texts))
-    return np.vstack(parts).astype(np.float32)
+    return out
