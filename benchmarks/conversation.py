@@ -44,7 +44,7 @@ def measure(assistant: Assistant, questions: list[str], turns_per_conversation: 
         stored.append(time.perf_counter() - t0)
         conversation = reply.conversation_id
         t0 = time.perf_counter()
-        assistant.respond(None, text, assistant.embedder.encode([text])[0])
+        assistant.respond(None, text, assistant.encode(text))
         memory.append(time.perf_counter() - t0)
 
     def ms(values: list[float], q: float) -> float:
@@ -75,7 +75,7 @@ def main() -> None:
         assistant.warm_up(progress=False)
         questions = _questions(assistant, 40 if args.quick else 172)
         for text in questions[:10]:  # warm caches on both paths
-            assistant.respond(None, text, assistant.embedder.encode([text])[0])
+            assistant.respond(None, text, assistant.encode(text))
         result = measure(assistant, questions, turns_per_conversation=4)
         result["database"] = assistant.store.engine.dialect.name
     write_result(args.out, "conversation", result)

@@ -8,8 +8,6 @@ from collections import OrderedDict
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from bot.config import Settings, load_settings
 from bot.dialogue import ConversationState, Parts, Understanding, converse, respond, understand
 from bot.errors import InputError
@@ -18,7 +16,7 @@ from bot.indexing import ensure_index, load_index
 from bot.intents import IntentClassifier, ensure_model
 from bot.store import StaleConversation, Store
 from bot.types import Reply
-from index.embedder import Embedder, make_embedder
+from index.embedder import Embedder, Encoding, encode_messages, make_embedder
 from index.retriever import Retriever
 from index.types import Hit
 from knowledge.catalog import Model, load_catalog
@@ -149,7 +147,7 @@ class Assistant:
             if not text.strip() or len(text) > self.settings.max_message_chars:
                 continue
             clean = text.strip()
-            reply = self.respond(None, clean, self.embedder.encode([clean])[0])
+            reply = self.respond(None, clean, self.encode(clean))
             if reply.sources:
                 return reply
         return None
@@ -173,11 +171,11 @@ class Assistant:
             prior = store.find_reply(cid, client_message_id)
             if prior is not None:
                 return Reply.from_json(prior)
-        vector = self.embedder.encode([clean])[0]
+        encoding = self.encode(clean)
         parts = Parts(self.retriever, self.intents, self.settings, self._flows, self._catalog)
         for _ in range(WRITE_ATTEMPTS):
             version, state = self._state_of(cid, known=conversation_id is not None)
-            result = converse(cid, clean, vector, state, parts)
+            result = converse(cid, clean, encoding, state, parts)
             answer, new_state = result.reply.to_json(), result.state
             try:
                 adds_to = new_state.ticket if new_state.status == "handoff" and result.ticket is None else None
@@ -215,14 +213,18 @@ class Assistant:
             while len(self._states) > STATE_CACHE:
                 self._states.popitem(last=False)
 
-    def respond(self, conversation_id: str | None, text: str, vector: np.ndarray) -> Reply:
-        """The reply to a checked message whose embedding the caller already computed.
+    def encode(self, text: str) -> Encoding:
+        """One message's sentence vector and intent features, from one pass of the encoder."""
+        return encode_messages(self.embedder, [text])[0]
+
+    def respond(self, conversation_id: str | None, text: str, encoding: Encoding) -> Reply:
+        """The reply to a checked message whose encoding the caller already computed.
 
         ``reply`` encodes one message and calls this; batch callers (evaluation) encode many
         messages at once and call it per message, so nothing is encoded twice.
         """
-        return respond(conversation_id, text, self.understand(text, vector), self.settings)
+        return respond(conversation_id, text, self.understand(text, encoding), self.settings)
 
-    def understand(self, text: str, vector: np.ndarray) -> Understanding:
+    def understand(self, text: str, encoding: Encoding) -> Understanding:
         """The intent, retrieved documents and route of a checked message, without replying."""
-        return understand(text, vector, self.retriever, self.intents, self.settings)
+        return understand(text, encoding, self.retriever, self.intents, self.settings)

@@ -44,10 +44,10 @@ class Settings(BaseSettings):
         description="intent probability from which routing trusts the intent; unset: the model's own threshold",
     )
     intent_answer_threshold: float = Field(
-        default=0.44, description="retrieval confidence needed to answer when the intent is in scope"
+        default=0.3, description="retrieval confidence needed to answer when the intent is in scope"
     )
     clarify_margin: float = Field(
-        default=0.05, ge=0.0, le=1.0, description="top-two intent probability gap below which the bot asks"
+        default=0.0, ge=0.0, le=1.0, description="top-two intent probability gap below which the bot asks"
     )
     intents_file: Path | None = Field(default=None, description="intent examples; <knowledge_dir>/intents.yaml")
     chunk_words: int = Field(default=180, ge=20, le=2000)

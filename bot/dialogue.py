@@ -11,8 +11,6 @@ import uuid
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-import numpy as np
-
 from bot.advising import advise, model_fact_reply, model_in_question, which_one_reply
 from bot.config import Settings
 from bot.flows import FlowBook, OutcomeKind, StepView, advance, start
@@ -21,6 +19,7 @@ from bot.intents import IntentClassifier, Prediction
 from bot.routing import Decision, decide
 from bot.store import TicketDraft, new_ticket_number
 from bot.types import Reply, Route, Source
+from index.embedder import Encoding
 from index.retriever import Retriever
 from index.types import Hit
 from knowledge.catalog import Model
@@ -40,11 +39,11 @@ class Understanding:
 
 
 def understand(
-    text: str, vector: np.ndarray, retriever: Retriever, intents: IntentClassifier | None, settings: Settings
+    text: str, encoding: Encoding, retriever: Retriever, intents: IntentClassifier | None, settings: Settings
 ) -> Understanding:
-    """The intent, the retrieved documents and the route of ``text`` whose embedding is ``vector``."""
-    prediction = intents.predict_one(text, vector) if intents is not None else None
-    hits = retriever.search(text, vector, k=RETRIEVE_K)
+    """The intent, the retrieved documents and the route of ``text``, encoded as ``encoding``."""
+    prediction = intents.predict_one(text, encoding.features) if intents is not None else None
+    hits = retriever.search(text, encoding.vector, k=RETRIEVE_K)
     routes = intents.routes if intents is not None else None
     return Understanding(prediction, tuple(hits), decide(text, hits, settings, prediction, routes))
 
@@ -336,7 +335,7 @@ def _advise(
 def converse(
     conversation_id: str,
     text: str,
-    vector: np.ndarray,
+    encoding: Encoding,
     state: ConversationState,
     parts: Parts,
 ) -> TurnResult:
@@ -349,13 +348,13 @@ def converse(
     """
     if state.status == "handoff":
         return TurnResult(quiet_reply(conversation_id, state), state)
-    result = _converse(conversation_id, text, vector, state, parts)
+    result = _converse(conversation_id, text, encoding, state, parts)
     result.state.recent = [*result.state.recent, text][-5:]
     return result
 
 
 def _converse(
-    conversation_id: str, text: str, vector: np.ndarray, state: ConversationState, parts: Parts
+    conversation_id: str, text: str, encoding: Encoding, state: ConversationState, parts: Parts
 ) -> TurnResult:
     if state.offered_person is not None:
         reason, state.offered_person = state.offered_person, None
@@ -365,7 +364,7 @@ def _converse(
             return TurnResult(declined_person(conversation_id), state)
     if text.strip().lower() == PERSON_OFFER[0].lower():
         return hand_over(conversation_id, text, state, "asked", state.last_intent)
-    understood = understand(text, vector, parts.retriever, parts.intents, parts.settings)
+    understood = understand(text, encoding, parts.retriever, parts.intents, parts.settings)
     decision = understood.decision
     # A request for a person or clear frustration is never read as an answer to a flow step;
     # a question back about the step ("what do you mean?") is not frustration.

@@ -13,7 +13,7 @@ from bot.dialogue import Understanding
 from bot.indexing import with_learned_keys
 from bot.routing import GROUNDED, decide
 from bot.types import Route
-from index.embedder import CachedEmbedder
+from index.embedder import CachedEmbedder, encode_messages
 from index.fusion import tune_weights
 from index.retriever import Retriever
 from index.tuning import ScoreMatrices, concat, retrieval_scores, score_matrices
@@ -141,7 +141,8 @@ def tune_routing(assistant: Assistant, questions: list[str], out_of_scope: list[
 
     def understood(texts: list[str]) -> Understood:
         clean = [assistant.check(t) for t in texts]
-        return [(t, assistant.understand(t, v)) for t, v in zip(clean, assistant.embedder.encode(clean), strict=True)]
+        encoded = encode_messages(assistant.embedder, clean)
+        return [(t, assistant.understand(t, e)) for t, e in zip(clean, encoded, strict=True)]
 
     in_scope, oos = understood(questions), understood(out_of_scope)
     names = ("clarify_margin", "intent_threshold", "answer_threshold", "intent_answer_threshold")
@@ -199,13 +200,14 @@ def evaluate(assistant: Assistant, split: str = "test") -> Report:
     questions, oos = evalset.split(split)
     r = assistant.retriever
     texts = [assistant.check(q.text) for q in questions]
-    vectors = assistant.embedder.encode(texts)
+    encoded = encode_messages(assistant.embedder, texts)
+    vectors = np.vstack([e.vector for e in encoded])
     matrices = score_matrices(r, vectors, texts, [q.ids for q in questions])
     fused = matrices.fused(r.weight, r.centroid_weight)
-    refused = sum(assistant.respond(None, t, v).route not in GROUNDED for t, v in zip(texts, vectors, strict=True))
+    refused = sum(assistant.respond(None, t, e).route not in GROUNDED for t, e in zip(texts, encoded, strict=True))
     oos_texts = [assistant.check(t) for t in oos]
-    oos_vectors = assistant.embedder.encode(oos_texts)
-    answered = sum(assistant.respond(None, t, v).route in GROUNDED for t, v in zip(oos_texts, oos_vectors, strict=True))
+    oos_encoded = encode_messages(assistant.embedder, oos_texts)
+    answered = sum(assistant.respond(None, t, e).route in GROUNDED for t, e in zip(oos_texts, oos_encoded, strict=True))
     return Report(
         split=split,
         retrieval=retrieval_scores(fused, matrices.relevant).as_dict(),

@@ -34,10 +34,11 @@ from sklearn.svm import LinearSVC
 from tqdm.auto import tqdm
 
 from bot.errors import SupportbotError
+from index.embedder import intent_features
 from index.store import building, sha256_file
 from knowledge.intents import OUT_OF_SCOPE, IntentSet, load_intents
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: features are every encoder layer's mean (index.embedder.intent_features)
 SEED = 0
 
 
@@ -444,10 +445,12 @@ def _calibrate(model: IntentClassifier, classes: list[str], scores: np.ndarray, 
 
 
 def encode_set(embedder: Any, data: IntentSet) -> tuple[np.ndarray, np.ndarray | None]:
-    """Embeddings of ``data``'s examples and of its negatives (None when it has none)."""
-    vectors = embedder.encode(list(data.texts), batch_size=128)
-    negatives = embedder.encode(list(data.negatives), batch_size=128) if data.negatives else None
-    return vectors, negatives
+    """Intent features of ``data``'s examples and of its negatives (None when it has none)."""
+
+    def features(texts: Sequence[str]) -> np.ndarray:
+        return intent_features(embedder.encode_layers(list(texts), batch_size=128))
+
+    return features(data.texts), features(data.negatives) if data.negatives else None
 
 
 def train_from(

@@ -28,7 +28,7 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 
 from bot.assistant import Assistant
 from bot.config import Settings, load_settings
-from index.embedder import HashEmbedder
+from index.embedder import ONNX_FILE, HashEmbedder
 from tests.helpers import write_kb
 
 
@@ -82,7 +82,7 @@ def _copy_tree(src: Path, dst: Path) -> None:
 
 def _seed(cache: Path, data_dir: Path) -> None:
     """Copy the cached model and index into ``data_dir``; a broken cache only costs a rebuild."""
-    for name, marker in (("models", "all-MiniLM-L6-v2.onnx"), ("index", "manifest.json")):
+    for name, marker in (("models", ONNX_FILE), ("index", "manifest.json")):
         if (cache / name / marker).is_file():
             try:
                 _copy_tree(cache / name, data_dir / name)
@@ -107,7 +107,7 @@ def assistant(tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Con
     bot.warm_up(progress=False)
     if cache is not None:
         try:
-            if not (cache / "models" / "all-MiniLM-L6-v2.onnx").is_file():
+            if not (cache / "models" / ONNX_FILE).is_file():
                 _copy_tree(data_dir / "models", cache / "models")
             _copy_tree(data_dir / "index", cache / "index")
         except OSError:  # another session is writing the cache; it is only a cache

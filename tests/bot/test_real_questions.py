@@ -12,6 +12,7 @@ from bot.assistant import Assistant
 from bot.handlers.answer import SOURCE_MARGIN
 from bot.routing import GROUNDED
 from bot.types import Route
+from index.embedder import ONNX_FILE
 
 pytestmark = pytest.mark.integration
 
@@ -127,7 +128,7 @@ def test_index_lives_in_the_session_data_folder(assistant: Assistant) -> None:
     manifest_path = assistant.settings.resolved_index_dir / "manifest.json"
 
     assert manifest_path.is_file()
-    assert assistant.settings.model_cache_dir.joinpath("all-MiniLM-L6-v2.onnx").is_file()
+    assert assistant.settings.model_cache_dir.joinpath(ONNX_FILE).is_file()
     assert len(assistant.retriever) >= 80
 
 

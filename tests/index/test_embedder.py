@@ -5,7 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from index.embedder import HashEmbedder, OnnxMiniLM, make_embedder
+from index.embedder import (
+    LAYERS,
+    HashEmbedder,
+    OnnxMiniLM,
+    encode_messages,
+    intent_features,
+    make_embedder,
+    sentence_vectors,
+)
 
 
 @pytest.mark.unit
@@ -60,3 +68,40 @@ def test_minilm_embedding_does_not_depend_on_the_rest_of_the_batch(assistant) ->
     batched = assistant.embedder.encode([" ".join(["a much longer message about rate limits"] * 20), short])[1]
 
     assert float(alone @ batched) > 0.9999
+
+
+@pytest.mark.integration
+def test_one_pass_gives_the_sentence_vector_and_every_layer_for_intents(assistant) -> None:
+    texts = ["where is my invoice", "429 too many requests on the batch endpoint"]
+    layers = assistant.embedder.encode_layers(texts)
+    features = intent_features(layers)
+
+    assert layers.shape == (2, LAYERS, 384)
+    np.testing.assert_allclose(sentence_vectors(layers), assistant.embedder.encode(texts), atol=1e-6)
+    assert features.shape == (2, LAYERS * 384)
+    np.testing.assert_allclose(np.linalg.norm(features, axis=1), 1.0, rtol=1e-5)
+    # The lower layers are not copies of the last: they carry what the sentence vector blurs.
+    first, last = sentence_vectors(layers[:, :1]), sentence_vectors(layers)
+    assert ((first * last).sum(1) < 0.95).all()
+    encoded = encode_messages(assistant.embedder, texts)
+    np.testing.assert_allclose(encoded[1].features, features[1], atol=1e-6)
+
+
+@pytest.mark.integration
+def test_layer_means_do_not_depend_on_the_rest_of_the_batch(assistant) -> None:
+    short = "cancel my plan"
+    alone = assistant.embedder.encode_layers([short])[0]
+    batched = assistant.embedder.encode_layers([" ".join(["a long message about regions and retention"] * 20), short])[
+        1
+    ]
+
+    np.testing.assert_allclose(alone, batched, atol=1e-4)
+
+
+@pytest.mark.unit
+def test_the_fake_embedder_has_one_layer_whose_features_are_its_vector() -> None:
+    texts = ["rate limits per plan", "invoice as PDF"]
+    layers = HashEmbedder().encode_layers(texts)
+
+    assert layers.shape == (2, 1, 256)
+    np.testing.assert_allclose(intent_features(layers), HashEmbedder().encode(texts), atol=1e-6)
