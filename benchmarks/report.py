@@ -84,7 +84,7 @@ def ann_table(a: dict[str, Any]) -> list[str]:
 
 def intents_table(r: dict[str, Any]) -> list[str]:
     out = _head(
-        f"Intent classification ({r['date']}, frozen {r['embedder']} + head)",
+        f"Intent classification ({r['date']}, frozen {r['embedder']}: every layer's mean + head)",
         ["data set", "accuracy", "macro-F1", "out-of-scope recall", "naive (embedding + LR)", "train s", "target"],
     )
     targets = {"banking77": "≥ 0.940", "hwu64": "≥ 0.930"}
@@ -124,6 +124,8 @@ def intents_table(r: dict[str, Any]) -> list[str]:
             f"{c['classify_ms_p50']} ms, p95 {c['classify_ms_p95']} ms (target ≤ 2 ms); "
             f"the embedding itself p50 {c['embed_ms_p50']} ms.",
         ]
+    if "note" in r:
+        out += ["", r["note"][0].upper() + r["note"][1:] + "."]
     out.append("")
     return out
 

@@ -28,6 +28,12 @@ def _stem(word: str) -> str:
 
 def stems(text: str, drop_stopwords: bool = True) -> list[str]:
     """Lower-cased Snowball stems of ``text``; compound codes also yield their parts."""
+    return list(_stems(text, drop_stopwords))
+
+
+@lru_cache(maxsize=4096)
+def _stems(text: str, drop_stopwords: bool) -> tuple[str, ...]:
+    # Cached per text: one message is stemmed by BM25, by the chunk choice and by the handlers.
     out: list[str] = []
     for token in _TOKENIZER.tokenize(text.lower()):
         parts = [token]
@@ -37,7 +43,7 @@ def stems(text: str, drop_stopwords: bool = True) -> list[str]:
             if drop_stopwords and p in STOPWORDS:
                 continue
             out.append(_stem(p))
-    return out
+    return tuple(out)
 
 
 def sentences(text: str) -> list[str]:
