@@ -1,8 +1,9 @@
-"""Intent classification on the query embedding the retriever already computed.
+"""Intent classification on the encoder pass the retriever already paid for.
 
-The head is a linear SVM over three views of a message: its sentence embedding (the one
-vector the retriever also uses, scaled by ``embedding_weight``), TF-IDF of its word uni- and
-bigrams and TF-IDF of its character 2-5-grams. The lexical views catch what a frozen
+The head is a linear SVM over three views of a message: its encoder features (the mean of
+every layer of the pass whose last layer is the retriever's sentence vector, see
+``index.embedder.intent_features``, scaled by ``embedding_weight``), TF-IDF of its word uni-
+and bigrams and TF-IDF of its character 2-5-grams. The lexical views catch what a frozen
 embedding blurs (error codes, product names, "refund" against "refund status"), and cost
 well under a millisecond. Decision values become probabilities by a softmax whose
 temperature is fitted on out-of-fold scores (temperature scaling), so ``confidence`` means
