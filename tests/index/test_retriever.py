@@ -118,18 +118,3 @@ def test_documents_need_an_id_and_some_text() -> None:
         Document(id=" ", title="T", text="text")
     with pytest.raises(ValueError, match="neither text nor keys"):
         Document(id="x", title="T", text="  ")
-
-
-def test_exact_and_approximate_dense_scores_rank_documents_alike(tmp_path: Path) -> None:
-    documents = load_documents(write_kb(tmp_path / "kb"))
-    exact = Retriever.build(documents, EMBEDDER)
-    approximate = Retriever.build(documents, EMBEDDER, ann_threshold=1)  # HNSW from the first unit
-    queries = EMBEDDER.encode(["download an invoice as PDF", "429 too many requests", "reset e-mail"])
-
-    by_product, by_search = exact.dense_scores(queries), approximate.dense_scores(queries)
-
-    assert exact.dense.kind == "flat" and approximate.dense.kind == "hnsw"
-    assert by_product.shape == (3, len(documents))
-    assert (by_product.argmax(axis=1) == by_search.argmax(axis=1)).all()
-    best = by_product.argmax(axis=1)
-    assert abs(by_product[range(3), best] - by_search[range(3), best]).max() < 1e-5
