@@ -64,10 +64,6 @@ class Retriever:
             self._chunks_of[self._doc_row[chunk.doc_id]].append(c)
         self._chunk_unit = {int(c): u for u, c in enumerate(unit_chunk) if c != KEY}
         self._chunk_stems: dict[int, frozenset[str]] = {}
-        # Units are stored document by document; then a document's units are one run of rows.
-        starts = np.searchsorted(unit_doc, np.arange(len(docs)))
-        contiguous = bool(np.all(np.diff(unit_doc) >= 0)) and np.array_equal(np.unique(unit_doc), np.arange(len(docs)))
-        self._doc_starts: np.ndarray | None = starts if contiguous else None
 
     def _key_centroids(self) -> np.ndarray:
         """Unit-length mean of each document's key vectors (title and alternative questions)."""
@@ -143,16 +139,8 @@ class Retriever:
         return len(self.docs)
 
     def dense_scores(self, queries: np.ndarray, depth: int = 512) -> np.ndarray:
-        """Per-document dense scores (best unit) for a batch of query vectors.
-
-        With an exact index every unit is scored (one matrix product and a per-document
-        maximum: faster than a FAISS search and the same scores the tuning sees); with an
-        approximate one, the ``depth`` nearest units are, and other documents get a floor below them.
-        """
+        """Per-document dense scores (best unit) for a batch of query vectors."""
         queries = np.atleast_2d(queries)
-        if self.dense.kind == "flat" and self._doc_starts is not None:
-            unit_scores = np.asarray(queries, dtype=np.float32) @ self.vectors.T
-            return np.maximum.reduceat(unit_scores, self._doc_starts, axis=1)
         scores, rows = self.dense.search(queries, min(depth, len(self.dense)))
         out = np.full((len(queries), len(self.docs)), -1.0, dtype=np.float32)
         for q in range(len(queries)):
