@@ -231,8 +231,7 @@ def cmd_intents_train(args: argparse.Namespace) -> int:
 
 
 def cmd_intents_predict(args: argparse.Namespace) -> int:
-    from bot.intents import IntentClassifier
-    from index.embedder import intent_features
+    from bot.intents import IntentClassifier, features_of
 
     embedder = _embedder()
     model = IntentClassifier.load(args.model, embedder.name)
@@ -241,7 +240,7 @@ def cmd_intents_predict(args: argparse.Namespace) -> int:
         raise SupportbotError("intents predict needs TEXT or --batch FILE")
     for start in range(0, len(texts), 256):
         chunk = texts[start : start + 256]
-        for p in model.predict(chunk, intent_features(embedder.encode_layers(chunk, batch_size=128))):
+        for p in model.predict(chunk, features_of(embedder, chunk)):
             _print_json(p.to_json())
     return 0
 

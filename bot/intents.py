@@ -445,13 +445,14 @@ def _calibrate(model: IntentClassifier, classes: list[str], scores: np.ndarray, 
     )
 
 
+def features_of(embedder: Any, texts: Sequence[str]) -> np.ndarray:
+    """The intent features of ``texts``, from one encoder pass each."""
+    return intent_features(embedder.encode_layers(list(texts), batch_size=128))
+
+
 def encode_set(embedder: Any, data: IntentSet) -> tuple[np.ndarray, np.ndarray | None]:
     """Intent features of ``data``'s examples and of its negatives (None when it has none)."""
-
-    def features(texts: Sequence[str]) -> np.ndarray:
-        return intent_features(embedder.encode_layers(list(texts), batch_size=128))
-
-    return features(data.texts), features(data.negatives) if data.negatives else None
+    return features_of(embedder, data.texts), features_of(embedder, data.negatives) if data.negatives else None
 
 
 def train_from(

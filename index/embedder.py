@@ -122,10 +122,18 @@ class TorchMiniLM:
             features = transformer.tokenize(texts[start : start + batch_size])
             with torch.no_grad():
                 hidden = transformer.auto_model(**features, output_hidden_states=True).hidden_states[1:]
-            m = features["attention_mask"].unsqueeze(-1).float()
-            pooled = torch.stack([(h * m).sum(1) / m.sum(1).clamp(min=1e-9) for h in hidden], 1)
-            out[start : start + batch_size] = pooled.numpy()
+            out[start : start + batch_size] = _layer_means(hidden, features["attention_mask"]).numpy()
         return out
+
+
+def _layer_means(hidden_states: Any, attention_mask: Any) -> Any:
+    """Each layer's token states averaged over the real tokens (padding excluded): a torch
+    tensor (batch, layers, dim). Shared by the PyTorch embedder and the ONNX export."""
+    import torch
+
+    m = attention_mask.unsqueeze(-1).float()
+    count = m.sum(1).clamp(min=1e-9)
+    return torch.stack([(h * m).sum(1) / count for h in hidden_states], 1)
 
 
 class OnnxMiniLM:
@@ -206,9 +214,7 @@ def export_onnx(path: Path) -> None:
                 token_type_ids=token_type_ids,
                 output_hidden_states=True,
             )
-            m = attention_mask.unsqueeze(-1).float()
-            count = m.sum(1).clamp(min=1e-9)
-            return torch.stack([(h * m).sum(1) / count for h in out.hidden_states[1:]], 1)
+            return _layer_means(out.hidden_states[1:], attention_mask)
 
     model = _Encoder().eval()
     ids = torch.ones((2, 8), dtype=torch.long)
