@@ -191,7 +191,9 @@ class Store:
         values = {"cid": conversation_id, "state": state, "status": status, "stamp": stamp}
         try:
             with self.engine.begin() as c:
-                if expected_version is None:
+                if expected_version == 0:  # new: one insert (it fails if another writer created it)
+                    seq = None
+                elif expected_version is None:
                     seq = c.execute(_BUMP, values).scalar()
                 else:
                     seq = c.execute(_BUMP_IF_VERSION, {**values, "expected": expected_version}).scalar()

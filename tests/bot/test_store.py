@@ -169,6 +169,19 @@ def test_a_write_from_a_stale_read_is_refused_and_changes_nothing(store: Store) 
     assert after is not None and (after.state, after.turns, after.version) == ({"n": 2}, 2, 2)
 
 
+def test_two_writers_creating_one_conversation_keep_only_the_first(store: Store) -> None:
+    from bot.store import StaleConversation
+
+    store.save_turn("c2", "first", reply("one"), {"n": 1}, "bot", expected_version=0)
+
+    with pytest.raises(StaleConversation):  # both read "no such conversation"; the second is refused
+        store.save_turn("c2", "second", reply("two"), {"n": 2}, "bot", expected_version=0)
+
+    after = store.conversation("c2")
+    assert after is not None and (after.state, after.turns, after.version) == ({"n": 1}, 1, 1)
+    assert [t["customer"] for t in store.transcript("c2")] == ["first"]
+
+
 def test_two_workers_share_one_conversation(settings: Settings) -> None:
     worker_a, worker_b = _assistant(settings), _assistant(settings)
 
