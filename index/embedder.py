@@ -170,6 +170,9 @@ class OnnxMiniLM:
             if self._threads:
                 options.intra_op_num_threads = self._threads
             options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+            # The threads spin while a run lasts and stop when it returns: between messages
+            # they would only take the cores from the reply's own work (and burn an idle CPU).
+            options.add_session_config_entry("session.force_spinning_stop", "1")
             self._session = ort.InferenceSession(str(self.onnx_path), options, providers=["CPUExecutionProvider"])
             tok = Tokenizer.from_file(str(packaged_model_dir() / "tokenizer.json"))
             tok.enable_truncation(MAX_TOKENS)
