@@ -157,6 +157,11 @@ def model_in_question(text: str, models: Sequence[Model], last_models: Sequence[
     return None
 
 
+def asks_a_fact(text: str) -> bool:
+    """Whether ``text`` asks for one of the catalog facts ``model_fact_reply`` answers."""
+    return any(pattern.search(text) for pattern in ASPECTS.values())
+
+
 def model_fact_reply(
     conversation_id: str, text: str, model: Model, intent: str | None, named: bool = False
 ) -> Reply | None:

@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from bot.advising import advise, model_fact_reply, model_in_question, which_one_reply
+from bot.advising import advise, asks_a_fact, model_fact_reply, model_in_question, which_one_reply
 from bot.config import Settings
 from bot.flows import FlowBook, OutcomeKind, StepView, advance, start
 from bot.handlers import Context, get_handler
@@ -272,9 +272,12 @@ def flow_for(text: str, understood: Understanding, parts: Parts) -> Flow | None:
     d, p = understood.decision, understood.prediction
     if p is not None and p.negative:
         return None
-    if d.route in (Route.TROUBLESHOOT, Route.ANSWER, Route.FALLBACK):
+    # An answer stands unless its intent is a failure; only then is pasted text searched.
+    if d.route in (Route.TROUBLESHOOT, Route.FALLBACK) or (
+        d.route is Route.ANSWER and (d.intent or "").startswith("error_")
+    ):
         detected = parts.flows.detect(text)
-        if detected is not None and (d.route is not Route.ANSWER or (d.intent or "").startswith("error_")):
+        if detected is not None:
             return detected
     if d.route is Route.TROUBLESHOOT and d.intent:
         return parts.flows.for_intent(d.intent)
@@ -382,8 +385,11 @@ def _converse(
         if which is not None:
             state.fallbacks = 0
             return TurnResult(which, state)
-        model = model_in_question(text, parts.catalog, state.last_models)
-        named = bool(FOLLOW_UP.search(text)) and model is not None and model.id not in state.last_models[:1]
+        follows_up = bool(FOLLOW_UP.search(text))
+        # Naming a model is only answered with a fact when a fact is asked or it follows up.
+        asking = follows_up or asks_a_fact(text)
+        model = model_in_question(text, parts.catalog, state.last_models) if asking else None
+        named = follows_up and model is not None and model.id not in state.last_models[:1]
         about = model_fact_reply(conversation_id, text, model, decision.intent, named) if model is not None else None
         if about is not None:
             state.last_models = [r["model_id"] for r in about.recommendations]
