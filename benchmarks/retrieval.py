@@ -27,7 +27,7 @@ import numpy as np
 
 from benchmarks.common import arguments, read_jsonl, write_result
 from bot.config import load_settings
-from index.embedder import make_embedder
+from index.embedder import encode_messages, make_embedder
 from index.retriever import Retriever
 from index.tuning import ScoreMatrices, retrieval_scores, score_matrices, tune
 from knowledge import load_faq
@@ -41,14 +41,23 @@ def _import(rows: list[dict[str, Any]]) -> list:
         return load_faq(path)
 
 
+def _matrices(retriever: Retriever, embedder: Any, texts: list[str], relevant: list[list[str]]) -> ScoreMatrices:
+    """Every signal's scores for ``texts``, each encoded once (sentence vector and features)."""
+    encoded = encode_messages(embedder, texts)
+    vectors, features = np.vstack([e.vector for e in encoded]), np.vstack([e.features for e in encoded])
+    return score_matrices(retriever, vectors, texts, relevant, features)
+
+
 def _report(retriever: Retriever, embedder: Any, queries: list[str], relevant: list[list[str]]) -> dict[str, Any]:
-    vectors = embedder.encode(queries)
-    m = score_matrices(retriever, vectors, queries, relevant)
+    m = _matrices(retriever, embedder, queries, relevant)
+    r = retriever
     return {
-        "fused": retrieval_scores(m.fused(retriever.weight, retriever.centroid_weight), m.relevant).as_dict(),
+        "fused": retrieval_scores(m.fused(r.weight, r.centroid_weight, r.head_weight), m.relevant).as_dict(),
+        "fused_without_head": retrieval_scores(m.fused(r.weight, r.centroid_weight), m.relevant).as_dict(),
         "dense_only": retrieval_scores(m.dense, m.relevant).as_dict(),
         "bm25_only": retrieval_scores(m.sparse, m.relevant).as_dict(),
-        "weights": {"fusion": retriever.weight, "centroid": retriever.centroid_weight},
+        "head_only": retrieval_scores(m.head, m.relevant).as_dict() if m.head is not None else None,
+        "weights": {"fusion": r.weight, "centroid": r.centroid_weight, "head": r.head_weight},
     }
 
 
@@ -78,7 +87,7 @@ def covid(folder: Path, embedder: Any, settings: Any) -> dict[str, Any]:
     probe = Retriever.build(_import(rows(shuffled[:half])), embedder, max_words=settings.chunk_words)
     tune_q = shuffled[half:]
     texts = [q["text"] for q in tune_q]
-    m = score_matrices(probe, embedder.encode(texts), texts, [[str(q["faq_id"])] for q in tune_q])
+    m = _matrices(probe, embedder, texts, [[str(q["faq_id"])] for q in tune_q])
     tuned = tune(probe, m)
     final = Retriever.build(
         _import(rows(train)),
@@ -86,6 +95,7 @@ def covid(folder: Path, embedder: Any, settings: Any) -> dict[str, Any]:
         tuned["fusion_weight"],
         tuned["centroid_weight"],
         max_words=settings.chunk_words,
+        head_weight=tuned["head_weight"],
     )
     build_s = time.perf_counter() - start
     report = _report(final, embedder, [q["text"] for q in valid], [[str(q["faq_id"])] for q in valid])
@@ -107,23 +117,22 @@ def stackfaq(folder: Path, embedder: Any, settings: Any) -> dict[str, Any]:
     for f in faqs:
         by_thread.setdefault(f["thread_id"], []).append(f["faq_id"])
     texts = [q["text"] for q in queries]
-    m = score_matrices(retriever, embedder.encode(texts), texts, [by_thread[q["thread_id"]] for q in queries])
+    m = _matrices(retriever, embedder, texts, [by_thread[q["thread_id"]] for q in queries])
     fused = np.zeros_like(m.dense)
     folds = {}
     for tune_group, test_group in (("A", "B"), ("B", "A")):
         tune_rows = [i for i, q in enumerate(queries) if q["rephr_group"] == tune_group]
         test_rows = [i for i, q in enumerate(queries) if q["rephr_group"] == test_group]
-        sub = ScoreMatrices(
-            m.dense[tune_rows], m.centroid[tune_rows], m.sparse[tune_rows], [m.relevant[i] for i in tune_rows]
-        )
-        weights = tune(retriever, sub)
+        weights = tune(retriever, m.rows(tune_rows))
         folds[f"tuned_on_{tune_group}"] = weights
-        fused[test_rows] = m.fused(retriever.weight, retriever.centroid_weight)[test_rows]
+        r = retriever
+        fused[test_rows] = m.fused(r.weight, r.centroid_weight, r.head_weight)[test_rows]
     return {
         "fused_2fold": retrieval_scores(fused, m.relevant).as_dict(),
         "fused_untuned_defaults": retrieval_scores(
-            m.fused(settings.fusion_weight, settings.centroid_weight), m.relevant
+            m.fused(settings.fusion_weight, settings.centroid_weight, settings.head_weight), m.relevant
         ).as_dict(),
+        "head_only": retrieval_scores(m.head, m.relevant).as_dict() if m.head is not None else None,
         "dense_only": retrieval_scores(m.dense, m.relevant).as_dict(),
         "bm25_only": retrieval_scores(m.sparse, m.relevant).as_dict(),
         "folds": folds,

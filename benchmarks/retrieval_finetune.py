@@ -354,11 +354,11 @@ def summarise(
     settings: Settings,
 ) -> dict[str, Any]:
     """Weights and threshold chosen on train (out-of-fold rows), train figures, then test figures."""
-    (w, a), _ = tune_weights(train_in.dense, train_in.centroid, train_in.sparse, train_in.relevant)
+    (w, a, _), _ = tune_weights(train_in.dense, train_in.centroid, train_in.sparse, train_in.relevant)
     fused_cv = np.zeros_like(train_in.dense)
     for k in range(FOLDS):
         tune_rows = rows(train_in, np.flatnonzero(fold != k))
-        (wk, ak), _ = tune_weights(tune_rows.dense, tune_rows.centroid, tune_rows.sparse, tune_rows.relevant)
+        (wk, ak, _), _ = tune_weights(tune_rows.dense, tune_rows.centroid, tune_rows.sparse, tune_rows.relevant)
         held = np.flatnonzero(fold == k)
         fused_cv[held] = rows(train_in, held).fused(wk, ak)
     conf_in, conf_oos = top_confidence(train_in, w, a), top_confidence(train_oos, w, a)
@@ -448,18 +448,18 @@ def select(run: Run) -> dict[str, Any]:
         def after(epoch: int, model: Any, lr: float = lr) -> None:
             s = run.score(run.encoder(f"select-lr{lr:g}-e{epoch}", model), "train")
             in_m = s.matrices["train_in"]
-            (w, a), results = tune_weights(in_m.dense, in_m.centroid, in_m.sparse, in_m.relevant)
-            trials.append({"lr": lr, "epochs": epoch, "objective": round(results[(w, a)], 4), **figures(in_m, w, a)})
+            (w, a, h), results = tune_weights(in_m.dense, in_m.centroid, in_m.sparse, in_m.relevant)
+            trials.append({"lr": lr, "epochs": epoch, "objective": round(results[(w, a, h)], 4), **figures(in_m, w, a)})
             log(f"  lr {lr:g} epoch {epoch}: train objective {trials[-1]['objective']}")
 
         log(f"select: recipe B, lr {lr:g}, {MAX_EPOCHS} epochs")
         finetune(run.base, run.bottom, run.pairs, lr, MAX_EPOCHS, after, run.max_steps)
     baseline = run.baseline_scored.matrices["train_in"]
-    (w, a), results = tune_weights(baseline.dense, baseline.centroid, baseline.sparse, baseline.relevant)
+    (w, a, h), results = tune_weights(baseline.dense, baseline.centroid, baseline.sparse, baseline.relevant)
     best = max(trials, key=lambda t: (t["objective"], -t["epochs"], -t["lr"]))
     return {
         "criterion": "train split, mean of R@1 and MRR@10 at train-tuned fusion weights (recipe B never sees train)",
-        "baseline_objective": round(results[(w, a)], 4),
+        "baseline_objective": round(results[(w, a, h)], 4),
         "trials": trials,
         "chosen": {"lr": best["lr"], "epochs": best["epochs"]},
     }

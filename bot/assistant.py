@@ -143,8 +143,8 @@ class Assistant:
     def search(self, text: str, k: int = 5) -> list[Hit]:
         """The ``k`` best knowledge-base documents for ``text``."""
         clean = self.check(text)
-        vector = self.embedder.encode([clean])[0]
-        return self.retriever.search(clean, vector, k=k)
+        encoding = self.encode(clean)
+        return self.retriever.search(clean, encoding.vector, k=k, features=encoding.features)
 
     def suggest(self, messages: list[str]) -> Reply | None:
         """What the bot would answer, with sources, to the newest of a customer's ``messages``

@@ -2,7 +2,7 @@
 
 Thresholds live here, not in handlers. The shipped values of the routing thresholds
 (``answer_threshold``, ``intent_threshold``, ``intent_answer_threshold``, ``clarify_margin``)
-and of ``fusion_weight`` were chosen by ``supportbot tune`` on the train split of the shipped
+and of ``fusion_weight`` and ``head_weight`` were chosen by ``supportbot tune`` on the train split of the shipped
 evaluation set (see benchmarks/README.md); rerun it after large knowledge or intent changes.
 """
 
@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     )
     fusion_weight: float = Field(default=0.4, ge=0.0, description="BM25 weight in the fused score")
     centroid_weight: float = Field(default=0.0, ge=0.0, description="weight of the key-centroid cosine")
+    head_weight: float = Field(default=0.1, ge=0.0, description="weight of the key head's score (index.head)")
     answer_threshold: float = Field(
         default=0.62, description="retrieval confidence needed to answer a message no intent covers"
     )

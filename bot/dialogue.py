@@ -43,7 +43,7 @@ def understand(
 ) -> Understanding:
     """The intent, the retrieved documents and the route of ``text``, encoded as ``encoding``."""
     prediction = intents.predict_one(text, encoding.features) if intents is not None else None
-    hits = retriever.search(text, encoding.vector, k=RETRIEVE_K)
+    hits = retriever.search(text, encoding.vector, k=RETRIEVE_K, features=encoding.features)
     routes = intents.routes if intents is not None else None
     return Understanding(prediction, tuple(hits), decide(text, hits, settings, prediction, routes))
 

@@ -27,12 +27,14 @@ def load_shipped_evalset(assistant: Assistant) -> EvalSet:
 
 
 def _matrices(retriever: Retriever, embedder: Any, texts: list[str], ids: list[tuple[str, ...]]) -> ScoreMatrices:
-    return score_matrices(retriever, embedder.encode(texts), texts, ids)
+    encoded = encode_messages(embedder, texts)
+    vectors = np.vstack([e.vector for e in encoded])
+    return score_matrices(retriever, vectors, texts, ids, np.vstack([e.features for e in encoded]))
 
 
-def top_confidence(m: ScoreMatrices, weight: float, centroid_weight: float) -> np.ndarray:
+def top_confidence(m: ScoreMatrices, weight: float, centroid_weight: float, head_weight: float = 0.0) -> np.ndarray:
     """The dense confidence of the top fused document of each query (what routing thresholds)."""
-    top = m.fused(weight, centroid_weight).argmax(axis=1)
+    top = m.fused(weight, centroid_weight, head_weight).argmax(axis=1)
     return m.dense[np.arange(len(top)), top]
 
 
@@ -77,16 +79,18 @@ def tune_on_train(assistant: Assistant) -> dict[str, Any]:
         in_parts.append(_matrices(retriever, embedder, [q.text for q in held], [q.ids for q in held]))
         out_parts.append(_matrices(retriever, embedder, oos, [()] * len(oos)))
     in_m = concat(in_parts)
-    (w, a), results = tune_weights(in_m.dense, in_m.centroid, in_m.sparse, in_m.relevant)
-    conf_in = top_confidence(in_m, w, a)
-    conf_out = top_confidence(concat(out_parts), w, a)
+    (w, a, h), results = tune_weights(in_m.dense, in_m.centroid, in_m.sparse, in_m.relevant, head=in_m.head)
+    conf_in = top_confidence(in_m, w, a, h)
+    conf_out = top_confidence(concat(out_parts), w, a, h)
     threshold, rates = best_threshold(conf_in, conf_out)
-    assistant.retriever.weight, assistant.retriever.centroid_weight = w, a
+    r = assistant.retriever
+    r.weight, r.centroid_weight, r.head_weight = w, a, h
     settings.answer_threshold = threshold
-    fused = retrieval_scores(in_m.fused(w, a), in_m.relevant)
+    fused = retrieval_scores(in_m.fused(w, a, h), in_m.relevant)
     result: dict[str, Any] = {
         "SUPPORTBOT_FUSION_WEIGHT": w,
         "SUPPORTBOT_CENTROID_WEIGHT": a,
+        "SUPPORTBOT_HEAD_WEIGHT": h,
         "SUPPORTBOT_ANSWER_THRESHOLD": round(threshold, 4),
     }
     if assistant.intents is not None:
@@ -94,7 +98,7 @@ def tune_on_train(assistant: Assistant) -> dict[str, Any]:
         result.update({k: v for k, v in routing.items() if k.startswith("SUPPORTBOT_")})
         rates = routing["rates"]
     result["train_heldout"] = {**fused.as_dict(), **{k: round(v, 4) for k, v in rates.items()}}
-    result["objective"] = round(results[(w, a)], 4)
+    result["objective"] = round(results[(w, a, h)], 4)
     return result
 
 
@@ -202,8 +206,9 @@ def evaluate(assistant: Assistant, split: str = "test") -> Report:
     texts = [assistant.check(q.text) for q in questions]
     encoded = encode_messages(assistant.embedder, texts)
     vectors = np.vstack([e.vector for e in encoded])
-    matrices = score_matrices(r, vectors, texts, [q.ids for q in questions])
-    fused = matrices.fused(r.weight, r.centroid_weight)
+    features = np.vstack([e.features for e in encoded])
+    matrices = score_matrices(r, vectors, texts, [q.ids for q in questions], features)
+    fused = matrices.fused(r.weight, r.centroid_weight, r.head_weight)
     refused = sum(assistant.respond(None, t, e).route not in GROUNDED for t, e in zip(texts, encoded, strict=True))
     oos_texts = [assistant.check(t) for t in oos]
     oos_encoded = encode_messages(assistant.embedder, oos_texts)

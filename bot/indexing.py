@@ -39,6 +39,8 @@ def build(
     def report(done: int, total: int) -> None:
         bar.total = total
         bar.n = done
+        if done == total:  # what follows the last text: fitting the key head (seconds)
+            bar.set_postfix_str("training the key head")
         bar.refresh()
 
     embedder.warm_up()
@@ -50,6 +52,7 @@ def build(
         max_words=settings.chunk_words,
         ann_threshold=settings.ann_threshold,
         progress=report,
+        head_weight=settings.head_weight,
     )
     bar.close()
     manifest = {
@@ -93,7 +96,7 @@ def ensure_index(settings: Settings, embedder: Embedder, progress: bool = True) 
             print(f"supportbot: {e}; rebuilding", file=sys.stderr)
         else:
             if not manifest.get("tuned"):
-                retriever.weight, retriever.centroid_weight = settings.fusion_weight, settings.centroid_weight
+                use_settings_weights(retriever, settings)
             return retriever
     if progress:
         print(f"supportbot: building the index of {settings.knowledge_dir} in {folder}", file=sys.stderr)
@@ -109,5 +112,11 @@ def load_index(folder: Path, settings: Settings, expected_model: str | None = No
     if expected_model and manifest.get("model") != expected_model:
         raise IndexError_(f"{folder}: built with {manifest.get('model')!r}, but the embedder is {expected_model!r}")
     if not manifest.get("tuned"):
-        retriever.weight, retriever.centroid_weight = settings.fusion_weight, settings.centroid_weight
+        use_settings_weights(retriever, settings)
     return retriever
+
+
+def use_settings_weights(retriever: Retriever, settings: Settings) -> None:
+    """Give an index built with the defaults the weights the settings hold now."""
+    retriever.weight, retriever.centroid_weight = settings.fusion_weight, settings.centroid_weight
+    retriever.head_weight = settings.head_weight

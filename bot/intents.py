@@ -18,7 +18,6 @@ embedding alone, and fine-tuning the encoder's top layers (see benchmarks/README
 from __future__ import annotations
 
 import json
-import math
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -37,6 +36,7 @@ from tqdm.auto import tqdm
 
 from bot.errors import SupportbotError
 from index.embedder import intent_features
+from index.head import HeadParams, SingleScorer, decision_scores, fit_head, stack_features
 from index.store import building, sha256_file
 from knowledge.intents import OUT_OF_SCOPE, IntentSet, load_intents
 
@@ -80,30 +80,6 @@ class Prediction:
 
 
 @dataclass
-class HeadParams:
-    """Hyperparameters of the head. The defaults serve the shipped intents (5-fold CV 0.951);
-    ``benchmarks/intents.py`` chooses them per data set by cross-validation on its train split."""
-
-    embedding_weight: float = 3.0
-    c: float = 0.3
-    char_min_df: int = 2
-    calibration_folds: int = 3
-    refuse_in_scope: float = 0.02  # share of in-scope examples refused when no negatives guide the threshold
-
-
-def _featurizers(params: HeadParams, n_texts: int) -> tuple[TfidfVectorizer, TfidfVectorizer]:
-    words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, lowercase=True)
-    chars = TfidfVectorizer(
-        analyzer="char_wb",
-        ngram_range=(2, 5),
-        sublinear_tf=True,
-        lowercase=True,
-        min_df=params.char_min_df if n_texts >= 2000 else 1,
-    )
-    return words, chars
-
-
-@dataclass
 class IntentClassifier:
     """A trained intent head; see the module docstring."""
 
@@ -118,7 +94,7 @@ class IntentClassifier:
     embedder: str = ""
     fingerprint: str = ""
     info: dict[str, Any] = field(default_factory=dict)
-    _fast: _SingleScorer | None = field(default=None, repr=False, compare=False)
+    _fast: SingleScorer | None = field(default=None, repr=False, compare=False)
 
     # -- features and scores -------------------------------------------------------------
     def _features(self, texts: Sequence[str], vectors: np.ndarray) -> sparse.csr_matrix:
@@ -138,7 +114,7 @@ class IntentClassifier:
     def predict_one(self, text: str, vector: np.ndarray) -> Prediction:
         """``predict`` for one message, on a path without sparse-matrix overhead (same result)."""
         if self._fast is None:
-            self._fast = _SingleScorer(self)
+            self._fast = SingleScorer(self.words, self.chars, self.svm, self.params.embedding_weight)
         scores = self._fast.scores(text, vector)
         return self._read(text, softmax(scores / self.temperature))
 
@@ -221,83 +197,12 @@ class IntentClassifier:
         return model
 
 
-class _SingleScorer:
-    """Decision values of one message, computed directly from the vectorisers' vocabularies
-    and the SVM's weights split by view: no sparse matrices, a fraction of the time."""
-
-    def __init__(self, model: IntentClassifier) -> None:
-        # Single precision: half the weights to bring from memory, which a reply pays for
-        # because the encoder has just flushed the caches.
-        coef = np.asarray(model.svm.coef_, dtype=np.float32)
-        dims = coef.shape[1] - len(model.words.vocabulary_) - len(model.chars.vocabulary_)
-        n_words = len(model.words.vocabulary_)
-        self.binary = coef.shape[0] == 1
-        self.intercept = np.asarray(model.svm.intercept_, dtype=np.float64)
-        self.embedding = coef[:, :dims] * model.params.embedding_weight
-        self.views = [
-            (
-                model.words.build_analyzer(),
-                model.words.vocabulary_,
-                model.words.idf_,
-                coef[:, dims : dims + n_words].T.copy(),
-            ),
-            (
-                model.chars.build_analyzer(),
-                model.chars.vocabulary_,
-                model.chars.idf_,
-                coef[:, dims + n_words :].T.copy(),
-            ),
-        ]
-
-    def scores(self, text: str, vector: np.ndarray) -> np.ndarray:
-        total = (self.embedding @ np.asarray(vector, dtype=np.float32)).astype(np.float64) + self.intercept
-        for analyze, vocabulary, idf, weights in self.views:
-            counts: dict[int, int] = {}
-            for term in analyze(text):
-                column = vocabulary.get(term)
-                if column is not None:
-                    counts[column] = counts.get(column, 0) + 1
-            if not counts:
-                continue
-            idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-            tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-            w = (1.0 + np.log(tf)) * idf[idx]
-            total = total + ((w / math.sqrt(w @ w)).astype(np.float32) @ weights[idx])
-        return np.array([-total[0], total[0]]) if self.binary else total
-
-
 def read_manifest(folder: str | Path) -> dict[str, Any] | None:
     try:
         data = json.loads((Path(folder) / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) else None
-
-
-def decision_scores(svm: LinearSVC, features: sparse.csr_matrix) -> np.ndarray:
-    """One column of decision values per class, also for two classes (where sklearn gives one)."""
-    scores = np.asarray(svm.decision_function(features), dtype=np.float64)
-    if scores.ndim == 1:
-        scores = np.column_stack([-scores, scores])
-    return scores
-
-
-def stack_features(
-    words: TfidfVectorizer, chars: TfidfVectorizer, params: HeadParams, texts: Sequence[str], vectors: np.ndarray
-) -> sparse.csr_matrix:
-    dense = sparse.csr_matrix(np.asarray(vectors, dtype=np.float32) * params.embedding_weight)
-    return sparse.hstack([dense, words.transform(texts), chars.transform(texts)], format="csr")
-
-
-def fit_head(
-    texts: Sequence[str], labels: Sequence[str], vectors: np.ndarray, params: HeadParams
-) -> tuple[TfidfVectorizer, TfidfVectorizer, LinearSVC]:
-    words, chars = _featurizers(params, len(texts))
-    words.fit(texts)
-    chars.fit(texts)
-    svm = LinearSVC(C=params.c, random_state=SEED)
-    svm.fit(stack_features(words, chars, params, texts, vectors), list(labels))
-    return words, chars, svm
 
 
 def fit_temperature(scores: np.ndarray, targets: np.ndarray) -> float:

@@ -37,6 +37,7 @@ WEIGHT_GRID: tuple[float, ...] = (
     math.inf,
 )
 CENTROID_GRID: tuple[float, ...] = (0.0, 0.25, 0.5, 1.0)
+HEAD_GRID: tuple[float, ...] = (0.0, 0.1, 0.2, 0.3, 0.5)
 
 
 def fuse(dense: np.ndarray, sparse: np.ndarray, weight: float) -> np.ndarray:
@@ -78,29 +79,36 @@ def tune_weights(
     grid: Sequence[float] = WEIGHT_GRID,
     centroid_grid: Sequence[float] = CENTROID_GRID,
     tolerance: float = 0.005,
-) -> tuple[tuple[float, float], dict[tuple[float, float], float]]:
-    """The (BM25 weight, centroid weight) pair with the best mean of R@1 and MRR@10.
+    head: np.ndarray | None = None,
+    head_grid: Sequence[float] = HEAD_GRID,
+) -> tuple[tuple[float, float, float], dict[tuple[float, float, float], float]]:
+    """The (BM25 weight, centroid weight, head weight) with the best mean of R@1 and MRR@10.
 
-    Any pair within ``tolerance`` of the best counts as a tie, and ties go to the smallest
-    weights (closest to plain dense retrieval): a gain smaller than that on the tuning queries
-    is noise that need not transfer, and dense retrieval alone is the safer default.
+    Any triple within ``tolerance`` of the best counts as a tie, and ties go to the smallest
+    weights, head first (closest to plain dense retrieval): a gain smaller than that on the
+    tuning queries is noise that need not transfer, and dense retrieval alone is the safer default.
 
     Args:
         dense: best-unit cosine per document, one row per tuning query.
         centroid: cosine to each document's key centroid, same shape.
         sparse: raw BM25 scores, same shape.
         relevant: the relevant document rows of each query.
+        head: the key head's scores, same shape; without them the head weight stays 0.
 
     Returns:
-        The chosen pair and the objective at every grid point.
+        The chosen triple and the objective at every grid point.
     """
     if len(relevant) == 0:
         raise ValueError("tuning needs at least one labelled query")
-    results: dict[tuple[float, float], float] = {}
-    for a in centroid_grid:
-        for w in grid:
-            rr = reciprocal_rank(fuse(dense + a * centroid, sparse, w), relevant)
-            results[(w, a)] = float(((rr == 1.0).mean() + rr.mean()) / 2)
+    results: dict[tuple[float, float, float], float] = {}
+    for h in head_grid if head is not None else (0.0,):
+        for a in centroid_grid:
+            for w in grid:
+                fused = fuse(dense + a * centroid, sparse, w)
+                if h and head is not None:
+                    fused = fused + h * head
+                rr = reciprocal_rank(fused, relevant)
+                results[(w, a, h)] = float(((rr == 1.0).mean() + rr.mean()) / 2)
     best = max(results.values())
-    chosen = min((k for k, v in results.items() if v >= best - tolerance), key=lambda k: (k[1], k[0]))
+    chosen = min((k for k, v in results.items() if v >= best - tolerance), key=lambda k: (k[2], k[1], k[0]))
     return chosen, results

@@ -3,7 +3,9 @@
 Every document contributes several retrieval units: its keys (title and alternative
 questions) and its chunks. A document's dense score is the best score of its units; its BM25
 score comes from one text holding title, keys and body. The two are fused with
-``index.fusion.fuse``.
+``index.fusion.fuse``. A third, learned signal is the key head (``index.head.KeyHead``): a
+classifier trained on the documents' keys, whose score is added with ``head_weight`` when the
+caller passes the query's encoder features.
 """
 
 from __future__ import annotations
@@ -14,14 +16,18 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.chunking import chunk_document
-from index.embedder import Embedder
+from index.embedder import Embedder, intent_features, sentence_vectors
 from index.fusion import fuse
+from index.head import HeadParams, KeyHead
 from index.sparse import SparseIndex
 from index.text import stems
 from index.types import Chunk, Document, Hit
 from index.vectors import VectorIndex
 
 KEY = -1  # chunk number of a unit that is a key, not a chunk
+# The key head trains one class per document (one-vs-rest): above this many documents its
+# training time grows past what an index build should take, and the index goes without it.
+HEAD_MAX_DOCS = 2_000
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,8 @@ class Retriever:
         sparse: SparseIndex,
         weight: float = 0.3,
         centroid_weight: float = 0.0,
+        head: KeyHead | None = None,
+        head_weight: float = 0.0,
     ) -> None:
         if not len(unit_doc) == len(unit_chunk) == len(vectors) == len(dense):
             raise ValueError("units, vectors and the dense index disagree in length")
@@ -57,6 +65,8 @@ class Retriever:
         self.sparse = sparse
         self.weight = weight
         self.centroid_weight = centroid_weight
+        self.head = head
+        self.head_weight = head_weight
         self.centroids = self._key_centroids()
         self._doc_row = {d.id: i for i, d in enumerate(docs)}
         self._chunks_of: list[list[int]] = [[] for _ in docs]
@@ -87,6 +97,7 @@ class Retriever:
         max_words: int = 180,
         ann_threshold: int = 20_000,
         progress: Callable[[int, int], None] | None = None,
+        head_weight: float = 0.0,
     ) -> Retriever:
         """Chunk, embed and index ``documents``.
 
@@ -97,6 +108,9 @@ class Retriever:
             max_words: the chunk size limit handed to the chunker.
             ann_threshold: the unit count from which an approximate FAISS index is used.
             progress: called with (done, total) texts while embedding.
+            head_weight: the key head's weight in ``search``. The head is trained whatever
+                the weight (tuning sets it later), unless there are more than
+                ``HEAD_MAX_DOCS`` documents.
 
         Raises:
             ValueError: on an empty collection or a repeated document id.
@@ -126,7 +140,13 @@ class Retriever:
                 unit_chunk.append(len(chunks))
                 chunks.append(chunk)
             sparse_texts.append("\n".join([*keys, d.text]))
-        vectors = _embed(embedder, texts, progress)
+        is_key = [c == KEY for c in unit_chunk]
+        vectors, key_features = _embed(embedder, texts, progress, keep=is_key)
+        head = None
+        if len(docs) <= HEAD_MAX_DOCS:
+            key_rows = [d for d, key in zip(unit_doc, is_key, strict=True) if key]
+            key_texts = [t for t, key in zip(texts, is_key, strict=True) if key]
+            head = KeyHead.fit(key_texts, key_rows, key_features, len(docs), HeadParams())
         return cls(
             docs,
             chunks,
@@ -137,6 +157,8 @@ class Retriever:
             SparseIndex.build(sparse_texts),
             weight,
             centroid_weight,
+            head,
+            head_weight,
         )
 
     def __len__(self) -> int:
@@ -170,7 +192,20 @@ class Retriever:
         """Raw BM25 scores per document for a batch of query texts."""
         return np.vstack([self.sparse.scores(q) for q in queries])
 
-    def search(self, query: str, vector: np.ndarray, k: int = 5, weight: float | None = None) -> list[Hit]:
+    def head_scores(self, queries: Sequence[str], features: np.ndarray) -> np.ndarray:
+        """The key head's per-document scores for a batch of queries (zeros without a head)."""
+        if self.head is None:
+            return np.zeros((len(queries), len(self.docs)), dtype=np.float32)
+        return self.head.scores(queries, features)
+
+    def search(
+        self,
+        query: str,
+        vector: np.ndarray,
+        k: int = 5,
+        weight: float | None = None,
+        features: np.ndarray | None = None,
+    ) -> list[Hit]:
         """The ``k`` best documents for one query, each with its best-matching chunk.
 
         Args:
@@ -178,6 +213,8 @@ class Retriever:
             vector: the query embedding, already computed by the caller.
             k: how many documents to return.
             weight: the fusion weight; the index's tuned weight when None.
+            features: the query's encoder features (``index.embedder.intent_features``), for
+                the key head; without them the head is not used.
         """
         if k <= 0:
             raise ValueError(f"k must be greater than 0. Currently, the k is {k}")
@@ -185,6 +222,8 @@ class Retriever:
         dense = self.dense_scores(vector)[0]
         sparse = self.sparse.scores(query)
         fused = fuse(dense + self.centroid_weight * self.centroid_scores(vector)[0], sparse, w)
+        if self.head is not None and self.head_weight > 0 and features is not None:
+            fused = fused + self.head_weight * self.head.score_one(query, features)
         top = np.argsort(-fused)[:k]
         top_sparse = float(sparse.max()) or 1.0
         chunks = self.best_chunks([int(i) for i in top], vector, set(stems(query)))
@@ -237,15 +276,31 @@ class Retriever:
         return [self.chunks[c] for c in self._chunks_of[self._doc_row[doc_id]]]
 
 
-def _embed(embedder: Embedder, texts: list[str], progress: Callable[[int, int], None] | None) -> np.ndarray:
-    """Embeddings of ``texts`` in their order. Texts are sent shortest first, so each batch pads
-    to similar lengths: short keys no longer wait on a long chunk's padding."""
+def _embed(
+    embedder: Embedder,
+    texts: list[str],
+    progress: Callable[[int, int], None] | None,
+    keep: Sequence[bool] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Sentence vectors of ``texts`` in their order, and the encoder features
+    (``intent_features``) of the texts marked in ``keep``, from the same pass.
+
+    Texts are sent shortest first, so each batch pads to similar lengths: short keys no
+    longer wait on a long chunk's padding."""
     batch = 64
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+    kept: dict[int, np.ndarray] = {}
     for start in range(0, len(order), batch):
         rows = order[start : start + batch]
-        out[rows] = embedder.encode([texts[i] for i in rows], batch_size=batch)
+        layers = embedder.encode_layers([texts[i] for i in rows], batch_size=batch)
+        out[rows] = sentence_vectors(layers)
+        if keep is not None:
+            wanted = [j for j, i in enumerate(rows) if keep[i]]
+            if wanted:
+                for i, f in zip([rows[j] for j in wanted], intent_features(layers[wanted]), strict=True):
+                    kept[i] = f
         if progress:
             progress(min(start + batch, len(texts)), len(texts))
-    return out
+    features = np.stack([kept[i] for i in sorted(kept)]) if kept else np.zeros((0, 0), dtype=np.float32)
+    return out, features

@@ -7,6 +7,8 @@ Layout of an index folder::
     vectors.npy     unit embeddings (float32, normalised)
     dense.faiss     the FAISS index over vectors.npy
     bm25/           the BM25 sparse matrices (bm25s)
+    head.joblib     the key head (``index.head.KeyHead``), when the index has one; a pickle,
+                    so load only folders this installation wrote (its checksum is verified)
 
 A build writes a sibling temporary folder and renames it into place, so a crash or a
 failed build never leaves a half-written index where a good one was.
@@ -26,6 +28,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+import joblib
 import numpy as np
 
 from index.retriever import DocMeta, Retriever
@@ -33,7 +36,7 @@ from index.sparse import SparseIndex
 from index.types import Chunk, Document
 from index.vectors import VectorIndex
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the key head and its weight
 
 
 class IndexStoreError(RuntimeError):
@@ -74,6 +77,8 @@ def save(retriever: Retriever, folder: Path, manifest: dict[str, Any]) -> Path:
         np.save(tmp / "vectors.npy", retriever.vectors)
         retriever.dense.save(tmp / "dense.faiss")
         retriever.sparse.save(tmp / "bm25")
+        if retriever.head is not None:
+            joblib.dump(retriever.head, tmp / "head.joblib")
         files = sorted(p for p in tmp.rglob("*") if p.is_file())
         manifest = {
             **manifest,
@@ -86,6 +91,7 @@ def save(retriever: Retriever, folder: Path, manifest: dict[str, Any]) -> Path:
             "dense_kind": retriever.dense.kind,
             "fusion_weight": retriever.weight,
             "centroid_weight": retriever.centroid_weight,
+            "head_weight": retriever.head_weight,
             "checksums": {str(p.relative_to(tmp)): sha256_file(p) for p in files},
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
@@ -153,6 +159,7 @@ def load(folder: Path, verify: bool = True) -> tuple[Retriever, dict[str, Any]]:
                 raise IndexStoreError(f"{folder}: {name} does not match its checksum; rebuild the index")
     data = json.loads((folder / "docs.json").read_text(encoding="utf-8"))
     vectors = np.load(folder / "vectors.npy")
+    head = joblib.load(folder / "head.joblib") if "head.joblib" in manifest["checksums"] else None
     retriever = Retriever(
         docs=[DocMeta(**d) for d in data["docs"]],
         chunks=[Chunk(**c) for c in data["chunks"]],
@@ -163,5 +170,7 @@ def load(folder: Path, verify: bool = True) -> tuple[Retriever, dict[str, Any]]:
         sparse=SparseIndex.load(folder / "bm25"),
         weight=float(manifest["fusion_weight"]),
         centroid_weight=float(manifest.get("centroid_weight", 0.0)),
+        head=head,
+        head_weight=float(manifest.get("head_weight", 0.0)),
     )
     return retriever, manifest

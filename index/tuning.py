@@ -37,15 +37,32 @@ class ScoreMatrices:
     centroid: np.ndarray
     sparse: np.ndarray
     relevant: list[set[int]]
+    head: np.ndarray | None = None  # the key head's scores, when the index has a head
 
-    def fused(self, weight: float, centroid_weight: float) -> np.ndarray:
-        return fuse(self.dense + centroid_weight * self.centroid, self.sparse, weight)
+    def fused(self, weight: float, centroid_weight: float, head_weight: float = 0.0) -> np.ndarray:
+        out = fuse(self.dense + centroid_weight * self.centroid, self.sparse, weight)
+        return out + head_weight * self.head if head_weight and self.head is not None else out
+
+    def rows(self, rows: Sequence[int]) -> ScoreMatrices:
+        """The matrices of the queries at ``rows``."""
+        return ScoreMatrices(
+            self.dense[rows],
+            self.centroid[rows],
+            self.sparse[rows],
+            [self.relevant[i] for i in rows],
+            None if self.head is None else self.head[rows],
+        )
 
 
 def score_matrices(
-    retriever: Retriever, vectors: np.ndarray, texts: Sequence[str], relevant_ids: Sequence[Sequence[str]]
+    retriever: Retriever,
+    vectors: np.ndarray,
+    texts: Sequence[str],
+    relevant_ids: Sequence[Sequence[str]],
+    features: np.ndarray | None = None,
 ) -> ScoreMatrices:
-    """Score every document for every query with each signal (for tuning and evaluation)."""
+    """Score every document for every query with each signal (for tuning and evaluation).
+    The key head is scored when the index has one and the queries' ``features`` are given."""
     row = {d.id: i for i, d in enumerate(retriever.docs)}
     relevant = [{row[i] for i in ids if i in row} for ids in relevant_ids]
     return ScoreMatrices(
@@ -53,6 +70,7 @@ def score_matrices(
         centroid=retriever.centroid_scores(vectors),
         sparse=retriever.sparse_scores(texts),
         relevant=relevant,
+        head=retriever.head.scores(texts, features) if retriever.head is not None and features is not None else None,
     )
 
 
@@ -63,6 +81,7 @@ def concat(parts: Sequence[ScoreMatrices]) -> ScoreMatrices:
         centroid=np.vstack([p.centroid for p in parts]),
         sparse=np.vstack([p.sparse for p in parts]),
         relevant=[r for p in parts for r in p.relevant],
+        head=None if any(p.head is None for p in parts) else np.vstack([p.head for p in parts if p.head is not None]),
     )
 
 
@@ -76,6 +95,7 @@ def retrieval_scores(scores: np.ndarray, relevant: Sequence[set[int]]) -> Retrie
 
 def tune(retriever: Retriever, matrices: ScoreMatrices) -> dict[str, float]:
     """Set the retriever's fusion weights to the best on ``matrices``; return them with the objective."""
-    (w, a), results = tune_weights(matrices.dense, matrices.centroid, matrices.sparse, matrices.relevant)
-    retriever.weight, retriever.centroid_weight = w, a
-    return {"fusion_weight": w, "centroid_weight": a, "objective": results[(w, a)]}
+    m = matrices
+    (w, a, h), results = tune_weights(m.dense, m.centroid, m.sparse, m.relevant, head=m.head)
+    retriever.weight, retriever.centroid_weight, retriever.head_weight = w, a, h
+    return {"fusion_weight": w, "centroid_weight": a, "head_weight": h, "objective": results[(w, a, h)]}

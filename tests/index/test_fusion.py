@@ -63,11 +63,11 @@ def test_tuning_picks_dense_alone_when_bm25_is_useless(relevant: list[set[int]])
     # BM25 favours the wrong document of every query.
     sparse = signal(rng, [{(d + 1) % N_DOCS for d in rel} for rel in relevant], strength=3.0) * 10
 
-    (weight, centroid), results = tune_weights(dense, np.zeros_like(dense), sparse, relevant)
+    (weight, centroid, _), results = tune_weights(dense, np.zeros_like(dense), sparse, relevant)
 
     assert (weight, centroid) == (0.0, 0.0)
-    assert results[(0.0, 0.0)] == pytest.approx(1.0)
-    assert results[(1.0, 0.0)] < 1.0
+    assert results[(0.0, 0.0, 0.0)] == pytest.approx(1.0)
+    assert results[(1.0, 0.0, 0.0)] < 1.0
 
 
 def test_tuning_gives_bm25_weight_when_it_carries_the_signal(relevant: list[set[int]]) -> None:
@@ -75,10 +75,10 @@ def test_tuning_gives_bm25_weight_when_it_carries_the_signal(relevant: list[set[
     dense = signal(rng, relevant, strength=0.15)
     sparse = signal(rng, relevant, strength=1.0) * 10
 
-    (weight, _), results = tune_weights(dense, np.zeros_like(dense), sparse, relevant)
+    (weight, _, _), results = tune_weights(dense, np.zeros_like(dense), sparse, relevant)
 
     assert weight > 0
-    assert results[(weight, 0.0)] > objective(dense, relevant)
+    assert results[(weight, 0.0, 0.0)] > objective(dense, relevant)
 
 
 @pytest.mark.parametrize("seed", range(8))
@@ -109,8 +109,8 @@ def test_a_gain_below_the_tolerance_keeps_dense_alone() -> None:
     default, results = tune_weights(dense, np.zeros_like(dense), sparse, relevant)
     strict, _ = tune_weights(dense, np.zeros_like(dense), sparse, relevant, tolerance=0.0)
 
-    assert max(results.values()) - results[(0.0, 0.0)] == pytest.approx(0.75 / n)
-    assert default == (0.0, 0.0)
+    assert max(results.values()) - results[(0.0, 0.0, 0.0)] == pytest.approx(0.75 / n)
+    assert default == (0.0, 0.0, 0.0)
     assert strict[0] > 0
 
 
@@ -134,10 +134,26 @@ def test_tuning_breaks_ties_towards_plain_dense(relevant: list[set[int]]) -> Non
     chosen, results = tune_weights(dense, np.zeros_like(dense), sparse, relevant)
 
     assert set(results.values()) == {1.0}
-    assert chosen == (0.0, 0.0)
+    assert chosen == (0.0, 0.0, 0.0)
     assert len(results) == len(WEIGHT_GRID) * 4
 
 
 def test_tuning_without_labelled_queries_is_refused() -> None:
     with pytest.raises(ValueError, match="at least one"):
         tune_weights(np.zeros((0, 3)), np.zeros((0, 3)), np.zeros((0, 3)), [])
+
+
+def test_the_key_head_gets_a_weight_only_when_it_fixes_rankings() -> None:
+    # Dense and BM25 put the relevant document 0 second for every query; the head puts it first.
+    n = 20
+    dense = np.tile(np.array([0.6, 0.7, 0.1], dtype=np.float32), (n, 1))
+    sparse = np.tile(np.array([1.0, 2.0, 0.0], dtype=np.float32), (n, 1))
+    head = np.tile(np.array([1.0, -1.0, -1.0], dtype=np.float32), (n, 1))
+    relevant = [{0}] * n
+
+    with_head, results = tune_weights(dense, np.zeros_like(dense), sparse, relevant, head=head)
+    without_head, plain = tune_weights(dense, np.zeros_like(dense), sparse, relevant)
+
+    assert with_head[2] > 0 and results[with_head] == pytest.approx(1.0)
+    assert without_head[2] == 0.0 and max(plain.values()) < 1.0
+    assert {k[2] for k in plain} == {0.0}  # no head scores: the head weight is not searched

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from index import store
-from index.embedder import HashEmbedder
+from index.embedder import HashEmbedder, encode_messages
 from index.retriever import Retriever
 from index.sparse import SparseIndex
 from index.types import Document
@@ -32,14 +32,15 @@ QUERIES = [
 def results(retriever: Retriever) -> list[list[tuple[str, float, str | None]]]:
     out = []
     for q in QUERIES:
-        hits = retriever.search(q, EMBEDDER.encode([q])[0], k=5)
+        encoded = encode_messages(EMBEDDER, [q])[0]
+        hits = retriever.search(q, encoded.vector, k=5, features=encoded.features)
         out.append([(h.doc_id, round(h.score, 6), h.chunk.anchor if h.chunk else None) for h in hits])
     return out
 
 
 @pytest.fixture
 def built(tmp_path: Path) -> Retriever:
-    return Retriever.build(load_documents(write_kb(tmp_path / "kb")), EMBEDDER, weight=0.25)
+    return Retriever.build(load_documents(write_kb(tmp_path / "kb")), EMBEDDER, weight=0.25, head_weight=0.3)
 
 
 def leftovers(parent: Path) -> list[str]:
@@ -52,7 +53,7 @@ def test_round_trip_gives_identical_search_results(built: Retriever, tmp_path: P
     loaded, manifest = store.load(folder)
 
     assert results(loaded) == results(built)
-    assert loaded.weight == 0.25
+    assert loaded.weight == 0.25 and loaded.head_weight == 0.3 and loaded.head is not None
     assert manifest["model"] == EMBEDDER.name
     assert manifest["documents"] == len(built) and manifest["dimensions"] == EMBEDDER.dim
     assert leftovers(folder.parent) == []
