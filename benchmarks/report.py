@@ -32,6 +32,9 @@ def retrieval_table(r: dict[str, Any]) -> list[str]:
     out.append(_row("shipped test split · hybrid (tuned on train)", shipped["retrieval"], "R@1 ≥ 0.90, R@5 ≥ 0.98"))
     out.append(_row("shipped test split · dense only", shipped["dense_only"]))
     out.append(_row("shipped test split · BM25 only", shipped["bm25_only"]))
+    if shipped.get("without_head"):
+        out.append(_row("shipped test split · hybrid without the key head", shipped["without_head"]))
+        out.append(_row("shipped test split · key head only", shipped["head_only"]))
     covid = r["covid_quebec_faq_validation"]
     out.append(_row("COVID FAQ validation · hybrid + train paraphrases as keys", covid["fused"], "R@1 ≥ 0.87"))
     out.append(_row("COVID FAQ validation · dense, train keys", covid["dense_only"]))

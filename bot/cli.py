@@ -134,9 +134,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
     r = report["retrieval"]
     print(f"split: {report['split']} ({r['n']} questions, {report['n_out_of_scope']} out of scope)")
     print(f"retrieval  R@1 {r['R@1']:.3f}  R@5 {r['R@5']:.3f}  MRR@10 {r['MRR@10']:.3f}")
-    for name in ("dense_only", "bm25_only"):
-        s = report[name]
-        print(f"  {name:<9} R@1 {s['R@1']:.3f}  R@5 {s['R@5']:.3f}  MRR@10 {s['MRR@10']:.3f}")
+    for name in ("dense_only", "bm25_only", "head_only", "without_head"):
+        s = report.get(name)
+        if s is None:
+            continue
+        print(f"  {name:<12} R@1 {s['R@1']:.3f}  R@5 {s['R@5']:.3f}  MRR@10 {s['MRR@10']:.3f}")
     print(f"out-of-scope questions answered: {report['answered_out_of_scope']:.1%}")
     print(f"in-scope questions refused:      {report['refused_in_scope']:.1%}")
     scenarios = report.get("scenarios")

@@ -184,6 +184,8 @@ class Report:
     answered_out_of_scope: float
     refused_in_scope: float
     n_out_of_scope: int
+    head_only: dict[str, float] | None = None  # the key head alone, when the index has one
+    without_head: dict[str, float] | None = None  # dense and BM25 fused as tuned, no key head
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -191,6 +193,8 @@ class Report:
             "retrieval": self.retrieval,
             "dense_only": self.dense_only,
             "bm25_only": self.sparse_only,
+            "head_only": self.head_only,
+            "without_head": self.without_head,
             "answered_out_of_scope": round(self.answered_out_of_scope, 4),
             "refused_in_scope": round(self.refused_in_scope, 4),
             "n_out_of_scope": self.n_out_of_scope,
@@ -221,4 +225,6 @@ def evaluate(assistant: Assistant, split: str = "test") -> Report:
         answered_out_of_scope=answered / max(len(oos), 1),
         refused_in_scope=refused / max(len(questions), 1),
         n_out_of_scope=len(oos),
+        head_only=retrieval_scores(matrices.head, matrices.relevant).as_dict() if matrices.head is not None else None,
+        without_head=retrieval_scores(matrices.fused(r.weight, r.centroid_weight), matrices.relevant).as_dict(),
     )
