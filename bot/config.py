@@ -32,9 +32,9 @@ class Settings(BaseSettings):
     learn_from_train: bool = Field(
         default=False, description="index the train split's labelled questions as keys of their articles"
     )
-    fusion_weight: float = Field(default=0.4, ge=0.0, description="BM25 weight in the fused score")
+    fusion_weight: float = Field(default=0.5, ge=0.0, description="BM25 weight in the fused score")
     centroid_weight: float = Field(default=0.0, ge=0.0, description="weight of the key-centroid cosine")
-    head_weight: float = Field(default=0.1, ge=0.0, description="weight of the key head's score (index.head)")
+    head_weight: float = Field(default=0.2, ge=0.0, description="weight of the key head's score (index.head)")
     answer_threshold: float = Field(
         default=0.62, description="retrieval confidence needed to answer a message no intent covers"
     )

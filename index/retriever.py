@@ -18,7 +18,7 @@ import numpy as np
 from index.chunking import chunk_document
 from index.embedder import Embedder, intent_features, sentence_vectors
 from index.fusion import fuse
-from index.head import HeadParams, KeyHead
+from index.head import KEY_HEAD, KeyHead
 from index.sparse import SparseIndex
 from index.text import stems
 from index.types import Chunk, Document, Hit
@@ -146,7 +146,7 @@ class Retriever:
         if len(docs) <= HEAD_MAX_DOCS:
             key_rows = [d for d, key in zip(unit_doc, is_key, strict=True) if key]
             key_texts = [t for t, key in zip(texts, is_key, strict=True) if key]
-            head = KeyHead.fit(key_texts, key_rows, key_features, len(docs), HeadParams())
+            head = KeyHead.fit(key_texts, key_rows, key_features, len(docs), KEY_HEAD)
         return cls(
             docs,
             chunks,

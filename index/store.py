@@ -36,7 +36,7 @@ from index.sparse import SparseIndex
 from index.types import Chunk, Document
 from index.vectors import VectorIndex
 
-FORMAT_VERSION = 2  # 2: the key head and its weight
+FORMAT_VERSION = 3  # 2: the key head and its weight; 3: the key head reads words only
 
 
 class IndexStoreError(RuntimeError):
