@@ -27,9 +27,9 @@ import numpy as np
 
 from benchmarks.common import arguments, read_jsonl, write_result
 from bot.config import load_settings
-from index.embedder import encode_messages, make_embedder
+from index.embedder import make_embedder
 from index.retriever import Retriever
-from index.tuning import ScoreMatrices, retrieval_scores, score_matrices, tune
+from index.tuning import retrieval_scores, score_texts, tune
 from knowledge import load_faq
 
 
@@ -41,15 +41,8 @@ def _import(rows: list[dict[str, Any]]) -> list:
         return load_faq(path)
 
 
-def _matrices(retriever: Retriever, embedder: Any, texts: list[str], relevant: list[list[str]]) -> ScoreMatrices:
-    """Every signal's scores for ``texts``, each encoded once (sentence vector and features)."""
-    encoded = encode_messages(embedder, texts)
-    vectors, features = np.vstack([e.vector for e in encoded]), np.vstack([e.features for e in encoded])
-    return score_matrices(retriever, vectors, texts, relevant, features)
-
-
 def _report(retriever: Retriever, embedder: Any, queries: list[str], relevant: list[list[str]]) -> dict[str, Any]:
-    m = _matrices(retriever, embedder, queries, relevant)
+    m = score_texts(retriever, embedder, queries, relevant)
     r = retriever
     return {
         "fused": retrieval_scores(m.fused(r.weight, r.centroid_weight, r.head_weight), m.relevant).as_dict(),
@@ -87,7 +80,7 @@ def covid(folder: Path, embedder: Any, settings: Any) -> dict[str, Any]:
     probe = Retriever.build(_import(rows(shuffled[:half])), embedder, max_words=settings.chunk_words)
     tune_q = shuffled[half:]
     texts = [q["text"] for q in tune_q]
-    m = _matrices(probe, embedder, texts, [[str(q["faq_id"])] for q in tune_q])
+    m = score_texts(probe, embedder, texts, [[str(q["faq_id"])] for q in tune_q])
     tuned = tune(probe, m)
     final = Retriever.build(
         _import(rows(train)),
@@ -117,7 +110,7 @@ def stackfaq(folder: Path, embedder: Any, settings: Any) -> dict[str, Any]:
     for f in faqs:
         by_thread.setdefault(f["thread_id"], []).append(f["faq_id"])
     texts = [q["text"] for q in queries]
-    m = _matrices(retriever, embedder, texts, [by_thread[q["thread_id"]] for q in queries])
+    m = score_texts(retriever, embedder, texts, [by_thread[q["thread_id"]] for q in queries])
     fused = np.zeros_like(m.dense)
     folds = {}
     for tune_group, test_group in (("A", "B"), ("B", "A")):

@@ -185,6 +185,10 @@ class FineTunedEncoder:
                 out[idx] = top(self._top, *self._bottom.batch([seqs[i] for i in idx])).numpy()
         return out
 
+    def encode_layers(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        """One "layer": the pooled output itself (what the index's key head then reads)."""
+        return self.encode(texts, batch_size)[:, None, :]
+
     def check(self, texts: list[str]) -> float:
         """The largest difference between these vectors and ``SentenceTransformer.encode``'s."""
         self.model.max_seq_length = MAX_TOKENS

@@ -16,7 +16,7 @@ from bot.types import Route
 from index.embedder import CachedEmbedder, encode_messages
 from index.fusion import tune_weights
 from index.retriever import Retriever
-from index.tuning import ScoreMatrices, concat, retrieval_scores, score_matrices
+from index.tuning import ScoreMatrices, concat, retrieval_scores, score_matrices, score_texts
 from knowledge import load_documents
 from knowledge.evalset import EvalSet, load_evalset
 
@@ -24,12 +24,6 @@ from knowledge.evalset import EvalSet, load_evalset
 def load_shipped_evalset(assistant: Assistant) -> EvalSet:
     known = {d.id for d in assistant.retriever.docs}
     return load_evalset(assistant.settings.knowledge_dir / "eval", known)
-
-
-def _matrices(retriever: Retriever, embedder: Any, texts: list[str], ids: list[tuple[str, ...]]) -> ScoreMatrices:
-    encoded = encode_messages(embedder, texts)
-    vectors = np.vstack([e.vector for e in encoded])
-    return score_matrices(retriever, vectors, texts, ids, np.vstack([e.features for e in encoded]))
 
 
 def top_confidence(m: ScoreMatrices, weight: float, centroid_weight: float, head_weight: float = 0.0) -> np.ndarray:
@@ -76,8 +70,8 @@ def tune_on_train(assistant: Assistant) -> dict[str, Any]:
             if keys
             else assistant.retriever
         )
-        in_parts.append(_matrices(retriever, embedder, [q.text for q in held], [q.ids for q in held]))
-        out_parts.append(_matrices(retriever, embedder, oos, [()] * len(oos)))
+        in_parts.append(score_texts(retriever, embedder, [q.text for q in held], [q.ids for q in held]))
+        out_parts.append(score_texts(retriever, embedder, oos, [()] * len(oos)))
     in_m = concat(in_parts)
     (w, a, h), results = tune_weights(in_m.dense, in_m.centroid, in_m.sparse, in_m.relevant, head=in_m.head)
     conf_in = top_confidence(in_m, w, a, h)

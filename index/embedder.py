@@ -294,9 +294,10 @@ def make_embedder(backend: str, cache_dir: str | Path, threads: int | None = Non
 
 
 class CachedEmbedder:
-    """Wraps an embedder and remembers the vectors of texts it has seen (for repeated builds)."""
+    """Wraps an embedder and remembers the encoder output of texts it has seen (for repeated
+    builds): every layer's mean, from which the sentence vector and the features both come."""
 
-    def __init__(self, inner: Embedder, max_items: int = 200_000) -> None:
+    def __init__(self, inner: Embedder, max_items: int = 50_000) -> None:
         self.inner = inner
         self.name = inner.name
         self.dim = inner.dim
@@ -307,13 +308,14 @@ class CachedEmbedder:
         self.inner.warm_up()
 
     def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        return sentence_vectors(self.encode_layers(texts, batch_size))
+
+    def encode_layers(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
         if len(self._cache) + len(texts) > self._max_items:
             self._cache.clear()
         missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
         if missing:
-            vectors = self.inner.encode(missing, batch_size=batch_size)
-            self._cache.update(zip(missing, vectors, strict=True))
-        return np.vstack([self._cache[t] for t in texts]) if texts else np.zeros((0, self.dim), np.float32)
-
-    def encode_layers(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
-        return self.inner.encode_layers(texts, batch_size)
+            self._cache.update(zip(missing, self.inner.encode_layers(missing, batch_size), strict=True))
+        return np.stack([self._cache[t] for t in texts])

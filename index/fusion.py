@@ -101,13 +101,12 @@ def tune_weights(
     if len(relevant) == 0:
         raise ValueError("tuning needs at least one labelled query")
     results: dict[tuple[float, float, float], float] = {}
-    for h in head_grid if head is not None else (0.0,):
-        for a in centroid_grid:
-            for w in grid:
-                fused = fuse(dense + a * centroid, sparse, w)
-                if h and head is not None:
-                    fused = fused + h * head
-                rr = reciprocal_rank(fused, relevant)
+    heads = head_grid if head is not None else (0.0,)
+    for a in centroid_grid:
+        for w in grid:
+            fused = fuse(dense + a * centroid, sparse, w)
+            for h in heads:
+                rr = reciprocal_rank(fused + h * head if h and head is not None else fused, relevant)
                 results[(w, a, h)] = float(((rr == 1.0).mean() + rr.mean()) / 2)
     best = max(results.values())
     chosen = min((k for k, v in results.items() if v >= best - tolerance), key=lambda k: (k[2], k[1], k[0]))

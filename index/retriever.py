@@ -192,12 +192,6 @@ class Retriever:
         """Raw BM25 scores per document for a batch of query texts."""
         return np.vstack([self.sparse.scores(q) for q in queries])
 
-    def head_scores(self, queries: Sequence[str], features: np.ndarray) -> np.ndarray:
-        """The key head's per-document scores for a batch of queries (zeros without a head)."""
-        if self.head is None:
-            return np.zeros((len(queries), len(self.docs)), dtype=np.float32)
-        return self.head.scores(queries, features)
-
     def search(
         self,
         query: str,

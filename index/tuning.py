@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from index.embedder import Embedder, intent_features, sentence_vectors
 from index.fusion import fuse, reciprocal_rank, tune_weights
 from index.retriever import Retriever
 
@@ -72,6 +73,14 @@ def score_matrices(
         relevant=relevant,
         head=retriever.head.scores(texts, features) if retriever.head is not None and features is not None else None,
     )
+
+
+def score_texts(
+    retriever: Retriever, embedder: Embedder, texts: list[str], relevant_ids: Sequence[Sequence[str]]
+) -> ScoreMatrices:
+    """``score_matrices`` of ``texts``, each encoded once (sentence vector and features)."""
+    layers = embedder.encode_layers(texts)
+    return score_matrices(retriever, sentence_vectors(layers), texts, relevant_ids, intent_features(layers))
 
 
 def concat(parts: Sequence[ScoreMatrices]) -> ScoreMatrices:
