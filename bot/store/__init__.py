@@ -18,7 +18,7 @@ from typing import Any, cast
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, Table, bindparam, create_engine, delete, event, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.errors import SupportbotError
@@ -84,6 +84,47 @@ _REOPEN = (
     )
     .values(status="open", closed_at=None)
 )
+_NEW_TICKET = insert(TICKETS).values(
+    number=bindparam("number"),
+    conversation_id=bindparam("cid"),
+    created_at=bindparam("stamp"),
+    status="open",
+    reason=bindparam("reason"),
+    summary=bindparam("summary"),
+)
+
+
+class _Prepared:
+    """A Core statement compiled once for a dialect and run on a bare DB-API cursor.
+
+    On the per-turn path SQLAlchemy's connection, transaction and result objects cost more
+    than the database's own work: in the speed benchmark a turn written through them took
+    0.7 ms of a 7 ms reply, against 0.3 ms through the cursor. Values still go through the
+    column types' bind processors (dates and JSON are stored exactly as the ORM stores them).
+    """
+
+    def __init__(self, statement: Any, dialect: Any) -> None:
+        compiled = statement.compile(dialect=dialect)
+        self.sql = compiled.string
+        binds = {name: bind for bind, name in compiled.bind_names.items()}
+        self._named = compiled.positiontup is None  # named parameters (psycopg) or positional (sqlite3)
+        names = list(binds) if self._named else compiled.positiontup
+        # (name, the caller gives it, the statement's own value, the type's processor) in the
+        # order of the SQL's placeholders
+        self._params = [
+            (name, bind.required, bind.value, bind.type.dialect_impl(dialect).bind_processor(dialect))
+            for name, bind in ((n, binds[n]) for n in names)
+        ]
+        self._names = [p[0] for p in self._params]
+
+    def run(self, cursor: Any, values: dict[str, Any]) -> Any:
+        params = []
+        for name, given, value, process in self._params:
+            if given:
+                value = values[name]
+            params.append(value if process is None else process(value))
+        cursor.execute(self.sql, dict(zip(self._names, params, strict=True)) if self._named else params)
+        return cursor
 
 
 @dataclass(frozen=True)
@@ -109,6 +150,12 @@ class StoredConversation:
     version: int = 0
 
 
+def _first(cursor: Any) -> Any:
+    """The first column of the cursor's first row, or None when there is no row."""
+    row = cursor.fetchone()
+    return None if row is None else row[0]
+
+
 class StaleConversation(SupportbotError, RuntimeError):
     """The conversation changed since it was read (another worker's turn, a release by staff)."""
 
@@ -120,6 +167,19 @@ class Store:
         self.url = url
         self.engine: Engine = _engine(url)
         self._session = sessionmaker(self.engine, expire_on_commit=False)
+        dialect = self.engine.dialect
+        self._turn_sql = {
+            name: _Prepared(statement, dialect)
+            for name, statement in (
+                ("bump", _BUMP),
+                ("bump_if_version", _BUMP_IF_VERSION),
+                ("new_conversation", _NEW_CONVERSATION),
+                ("new_turn", _NEW_TURN),
+                ("reopen", _REOPEN),
+                ("new_ticket", _NEW_TICKET),
+            )
+        }
+        self._dbapi_error = dialect.loaded_dbapi.Error
 
     def migrate(self) -> None:
         """Bring the schema to the newest migration (creating it in an empty database)."""
@@ -189,54 +249,67 @@ class Store:
         """
         stamp = now()
         values = {"cid": conversation_id, "state": state, "status": status, "stamp": stamp}
+        sql = self._turn_sql
+        connection = self.engine.raw_connection()
         try:
-            with self.engine.begin() as c:
-                if expected_version == 0:  # new: one insert (it fails if another writer created it)
-                    seq = None
-                elif expected_version is None:
-                    seq = c.execute(_BUMP, values).scalar()
-                else:
-                    seq = c.execute(_BUMP_IF_VERSION, {**values, "expected": expected_version}).scalar()
-                if seq is None and expected_version:
-                    raise StaleConversation(f"conversation {conversation_id} changed since version {expected_version}")
-                if seq is None:  # a new conversation (updating first takes the row lock on PostgreSQL)
-                    c.execute(_NEW_CONVERSATION, values)
-                    seq = 1
-                c.execute(
-                    _NEW_TURN,
+            cursor = connection.cursor()
+            if expected_version == 0:  # new: one insert (it fails if another writer created it)
+                seq = None
+            elif expected_version is None:
+                seq = _first(sql["bump"].run(cursor, values))
+            else:
+                seq = _first(sql["bump_if_version"].run(cursor, {**values, "expected": expected_version}))
+            if seq is None and expected_version:
+                raise StaleConversation(f"conversation {conversation_id} changed since version {expected_version}")
+            if seq is None:  # a new conversation (updating first takes the row lock on PostgreSQL)
+                sql["new_conversation"].run(cursor, values)
+                seq = 1
+            sql["new_turn"].run(
+                cursor,
+                {
+                    "cid": conversation_id,
+                    "seq": seq,
+                    "stamp": stamp,
+                    "client": client_message_id,
+                    "text": customer_text,
+                    "reply": reply,
+                    "route": str(reply.get("route", "")),
+                    "intent": reply.get("intent"),
+                    "confidence": float(reply.get("confidence") or 0.0),
+                },
+            )
+            if adds_to is not None:  # a closed ticket the customer writes to goes back in the queue
+                sql["reopen"].run(cursor, {"ticket_number": adds_to, "cid": conversation_id})
+            if ticket is not None:
+                sql["new_ticket"].run(
+                    cursor,
                     {
+                        "number": ticket.number,
                         "cid": conversation_id,
-                        "seq": seq,
                         "stamp": stamp,
-                        "client": client_message_id,
-                        "text": customer_text,
-                        "reply": reply,
-                        "route": str(reply.get("route", "")),
-                        "intent": reply.get("intent"),
-                        "confidence": float(reply.get("confidence") or 0.0),
+                        "reason": ticket.reason,
+                        "summary": ticket.summary,
                     },
                 )
-                if adds_to is not None:  # a closed ticket the customer writes to goes back in the queue
-                    c.execute(_REOPEN, {"ticket_number": adds_to, "cid": conversation_id})
-                if ticket is not None:
-                    c.execute(
-                        insert(TICKETS).values(
-                            number=ticket.number,
-                            conversation_id=conversation_id,
-                            created_at=stamp,
-                            status="open",
-                            reason=ticket.reason,
-                            summary=ticket.summary,
-                        )
-                    )
-        except IntegrityError as e:
+            connection.commit()
+        except self._dbapi_error as e:
+            connection.rollback()
+            # The same SQLAlchemy exceptions as any other query of the store, whatever the driver.
+            error = DBAPIError.instance("save_turn", None, e, self._dbapi_error, dialect=self.engine.dialect)
+            if not isinstance(error, IntegrityError):
+                raise error from e
             stored = self.find_reply(conversation_id, client_message_id) if client_message_id else None
             if stored is not None:
                 return stored
             if expected_version is not None:
                 # Another worker created the conversation first: read it and redo the turn.
                 raise StaleConversation(f"conversation {conversation_id} was created meanwhile") from e
+            raise error from e
+        except BaseException:
+            connection.rollback()
             raise
+        finally:
+            connection.close()
         return reply
 
     def transcript(self, conversation_id: str) -> list[dict[str, Any]]:
