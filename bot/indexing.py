@@ -52,7 +52,7 @@ def build(
         max_words=settings.chunk_words,
         ann_threshold=settings.ann_threshold,
         progress=report,
-        head_weight=settings.head_weight,
+        head_weight=settings.resolved_head_weight,
     )
     bar.close()
     manifest = {
@@ -119,4 +119,4 @@ def load_index(folder: Path, settings: Settings, expected_model: str | None = No
 def use_settings_weights(retriever: Retriever, settings: Settings) -> None:
     """Give an index built with the defaults the weights the settings hold now."""
     retriever.weight, retriever.centroid_weight = settings.fusion_weight, settings.centroid_weight
-    retriever.head_weight = settings.head_weight
+    retriever.head_weight = settings.resolved_head_weight
