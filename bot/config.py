@@ -80,12 +80,16 @@ class Settings(BaseSettings):
 
     @property
     def resolved_head_weight(self) -> float:
+        return self.head_weight_for(self.knowledge_dir)
+
+    def head_weight_for(self, knowledge: Path | str) -> float:
+        """The key head's weight for an index of ``knowledge`` whose weights were not tuned."""
         # 0.2 was tuned on the shipped knowledge's train split. On the two imported FAQ sets of
         # the benchmarks tuning chooses 0 (their keys are the FAQ questions themselves), and
-        # StackFAQ loses 0.7 points of R@1 with 0.2 untuned: an imported knowledge base starts at 0.
+        # StackFAQ loses 0.7 points of R@1 with 0.2 untuned: other knowledge starts at 0.
         if self.head_weight is not None:
             return self.head_weight
-        return SHIPPED_HEAD_WEIGHT if self.knowledge_dir.resolve() == PACKAGE_DIR.resolve() else 0.0
+        return SHIPPED_HEAD_WEIGHT if Path(knowledge).resolve() == PACKAGE_DIR.resolve() else 0.0
 
     @property
     def resolved_index_dir(self) -> Path:
