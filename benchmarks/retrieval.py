@@ -120,12 +120,10 @@ def stackfaq(folder: Path, embedder: Any, settings: Any) -> dict[str, Any]:
         folds[f"tuned_on_{tune_group}"] = weights
         r = retriever
         fused[test_rows] = m.fused(r.weight, r.centroid_weight, r.head_weight)[test_rows]
-    # What an imported FAQ gets before `supportbot tune`: the settings' defaults for other knowledge.
-    imported = settings.model_copy(update={"knowledge_dir": folder / "faqs.jsonl", "head_weight": None})
     return {
         "fused_2fold": retrieval_scores(fused, m.relevant).as_dict(),
         "fused_untuned_defaults": retrieval_scores(
-            m.fused(imported.fusion_weight, imported.centroid_weight, imported.resolved_head_weight), m.relevant
+            m.fused(settings.fusion_weight, settings.centroid_weight, settings.head_weight), m.relevant
         ).as_dict(),
         "head_only": retrieval_scores(m.head, m.relevant).as_dict() if m.head is not None else None,
         "dense_only": retrieval_scores(m.dense, m.relevant).as_dict(),

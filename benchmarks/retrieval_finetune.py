@@ -325,9 +325,7 @@ def index_and_score(
     start = time.perf_counter()
     cached = CachedEmbedder(encoder)
     cached.encode(unit_texts(documents, settings))
-    retriever = build(
-        documents, cached, folder / encoder.name, settings, source=str(settings.knowledge_dir), progress=False
-    )
+    retriever = build(documents, cached, folder / encoder.name, settings, source="knowledge", progress=False)
     seconds = time.perf_counter() - start
     matrices = {
         name: score_matrices(retriever, cached.encode(list(texts)), texts, ids) for name, (texts, ids) in sets.items()

@@ -17,8 +17,6 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from bot.errors import ConfigError
 from knowledge import PACKAGE_DIR
 
-SHIPPED_HEAD_WEIGHT = 0.2
-
 
 class Settings(BaseSettings):
     """Every tunable of supportbot, validated at start-up."""
@@ -36,12 +34,7 @@ class Settings(BaseSettings):
     )
     fusion_weight: float = Field(default=0.5, ge=0.0, description="BM25 weight in the fused score")
     centroid_weight: float = Field(default=0.0, ge=0.0, description="weight of the key-centroid cosine")
-    head_weight: float | None = Field(
-        default=None,
-        ge=0.0,
-        description="weight of the key head's score (index.head); unset: the tuned 0.2 for the shipped knowledge, "
-        "0 for any other until `supportbot tune` chooses it",
-    )
+    head_weight: float = Field(default=0.2, ge=0.0, description="weight of the key head's score (index.head)")
     answer_threshold: float = Field(
         default=0.62, description="retrieval confidence needed to answer a message no intent covers"
     )
@@ -77,19 +70,6 @@ class Settings(BaseSettings):
         if not value.exists():
             raise ValueError(f"no knowledge at {value}")
         return value
-
-    @property
-    def resolved_head_weight(self) -> float:
-        return self.head_weight_for(self.knowledge_dir)
-
-    def head_weight_for(self, knowledge: Path | str) -> float:
-        """The key head's weight for an index of ``knowledge`` whose weights were not tuned."""
-        # 0.2 was tuned on the shipped knowledge's train split. On the two imported FAQ sets of
-        # the benchmarks tuning chooses 0 (their keys are the FAQ questions themselves), and
-        # StackFAQ loses 0.7 points of R@1 with 0.2 untuned: other knowledge starts at 0.
-        if self.head_weight is not None:
-            return self.head_weight
-        return SHIPPED_HEAD_WEIGHT if Path(knowledge).resolve() == PACKAGE_DIR.resolve() else 0.0
 
     @property
     def resolved_index_dir(self) -> Path:

@@ -52,7 +52,7 @@ def build(
         max_words=settings.chunk_words,
         ann_threshold=settings.ann_threshold,
         progress=report,
-        head_weight=settings.head_weight_for(source),
+        head_weight=settings.head_weight,
     )
     bar.close()
     manifest = {
@@ -112,12 +112,11 @@ def load_index(folder: Path, settings: Settings, expected_model: str | None = No
     if expected_model and manifest.get("model") != expected_model:
         raise IndexError_(f"{folder}: built with {manifest.get('model')!r}, but the embedder is {expected_model!r}")
     if not manifest.get("tuned"):
-        use_settings_weights(retriever, settings, manifest.get("source"))
+        use_settings_weights(retriever, settings)
     return retriever
 
 
-def use_settings_weights(retriever: Retriever, settings: Settings, source: str | None = None) -> None:
-    """Give an index built with the defaults the weights the settings hold now; ``source`` is
-    the knowledge it was built from, when not the settings' own."""
+def use_settings_weights(retriever: Retriever, settings: Settings) -> None:
+    """Give an index built with the defaults the weights the settings hold now."""
     retriever.weight, retriever.centroid_weight = settings.fusion_weight, settings.centroid_weight
-    retriever.head_weight = settings.head_weight_for(source) if source else settings.resolved_head_weight
+    retriever.head_weight = settings.head_weight

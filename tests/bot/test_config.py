@@ -60,17 +60,3 @@ def test_a_bad_setting_is_named_with_its_value(
 def test_a_bad_override_is_named_too() -> None:
     with pytest.raises(ConfigError, match="SUPPORTBOT_CHUNK_WORDS=5"):
         load_settings(chunk_words=5)
-
-
-def test_key_head_weight_is_tuned_for_the_shipped_knowledge_only(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    shipped = load_settings()
-    faq = tmp_path / "faq.jsonl"
-    faq.write_text('{"id": "1", "question": "q?", "answer": "a."}\n', encoding="utf-8")
-    imported = load_settings(knowledge_dir=faq)
-    monkeypatch.setenv("SUPPORTBOT_HEAD_WEIGHT", "0.4")
-
-    assert shipped.resolved_head_weight == pytest.approx(0.2)
-    assert imported.resolved_head_weight == 0.0  # an import starts without the head until it is tuned
-    assert load_settings(knowledge_dir=faq).resolved_head_weight == pytest.approx(0.4)

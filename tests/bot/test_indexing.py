@@ -113,15 +113,3 @@ def test_loading_an_index_built_with_another_model_is_refused(settings: Settings
         load_index(settings.resolved_index_dir, settings, expected_model="sentence-transformers/all-MiniLM-L6-v2")
     with pytest.raises(IndexError_, match="no index here"):
         load_index(tmp_path / "empty", settings)
-
-
-def test_an_untuned_index_weighs_the_key_head_by_the_knowledge_it_was_built_from(
-    settings: Settings, tmp_path: Path
-) -> None:
-    retriever = ensure_index(settings, HashEmbedder(), progress=False)
-    shipped = Settings(data_dir=tmp_path / "data", embedder="fake")  # the shipped knowledge, weight unset
-
-    bot.indexing.use_settings_weights(retriever, shipped, str(tmp_path / "faq.jsonl"))
-    assert retriever.head_weight == 0.0  # an imported FAQ: not tuned for it
-    bot.indexing.use_settings_weights(retriever, shipped)
-    assert retriever.head_weight == pytest.approx(0.2)  # the shipped knowledge's tuned weight
