@@ -155,7 +155,9 @@ def test_search_ranks_documents_for_a_query(fake_assistant: Assistant) -> None:
 
 
 def test_document_gives_the_article_title_and_sections(fake_assistant: Assistant) -> None:
-    title, markdown = fake_assistant.document("invoices")
+    found = fake_assistant.document("invoices")
+    assert found is not None
+    title, markdown = found
 
     assert title == "Invoices and receipts"
     assert markdown.startswith("Invoices are issued on the first day")

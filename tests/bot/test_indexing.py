@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -34,7 +35,7 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
     real = bot.indexing.build
 
-    def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def counting(*args: Any, **kwargs: Any) -> Any:
         calls.append(kwargs["source"])
         return real(*args, **kwargs)
 
@@ -44,11 +45,14 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def test_index_is_built_once_and_loaded_afterwards(settings: Settings, builds: list[str]) -> None:
     first = ensure_index(settings, HashEmbedder(), progress=False)
-    created = store.read_manifest(settings.resolved_index_dir)["created"]
+    manifest = store.read_manifest(settings.resolved_index_dir)
+    assert manifest is not None
+    created = manifest["created"]
     second = ensure_index(settings, HashEmbedder(), progress=False)
 
     assert len(builds) == 1
-    assert store.read_manifest(settings.resolved_index_dir)["created"] == created
+    again = store.read_manifest(settings.resolved_index_dir)
+    assert again is not None and again["created"] == created
     assert [d.id for d in second.docs] == [d.id for d in first.docs]
 
 

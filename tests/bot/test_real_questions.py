@@ -93,7 +93,9 @@ def test_answer_shows_one_section_and_links_to_it(assistant: Assistant) -> None:
     source = reply.sources[0]
     path, _, anchor = source.url.partition("#")
     sections = {c.anchor: c for c in assistant.retriever.chunks_of("invoices")}
-    _, whole_article = assistant.document("invoices")
+    found = assistant.document("invoices")
+    assert found is not None
+    _, whole_article = found
 
     assert path == "/kb/invoices"
     assert anchor in sections

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
+from bot.assistant import Assistant
 from index.embedder import (
     LAYERS,
     CachedEmbedder,
@@ -59,13 +62,13 @@ def test_hash_embedder_refuses_a_zero_dimension() -> None:
 
 
 @pytest.mark.unit
-def test_unknown_backend_lists_the_known_ones(tmp_path) -> None:
+def test_unknown_backend_lists_the_known_ones(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="onnx, torch, fake"):
         make_embedder("openai", tmp_path)
 
 
 @pytest.mark.unit
-def test_constructing_the_onnx_embedder_loads_nothing(tmp_path) -> None:
+def test_constructing_the_onnx_embedder_loads_nothing(tmp_path: Path) -> None:
     embedder = make_embedder("onnx", tmp_path / "models", threads=1)
 
     assert isinstance(embedder, OnnxMiniLM)
@@ -73,7 +76,7 @@ def test_constructing_the_onnx_embedder_loads_nothing(tmp_path) -> None:
 
 
 @pytest.mark.integration
-def test_minilm_rows_are_normalised_384_dim_and_rank_paraphrases_first(assistant) -> None:
+def test_minilm_rows_are_normalised_384_dim_and_rank_paraphrases_first(assistant: Assistant) -> None:
     embedder = assistant.embedder
     vectors = embedder.encode(
         ["my api key is rejected", "the API says my key is invalid", "how do I bake sourdough bread"]
@@ -86,7 +89,7 @@ def test_minilm_rows_are_normalised_384_dim_and_rank_paraphrases_first(assistant
 
 
 @pytest.mark.integration
-def test_minilm_embedding_does_not_depend_on_the_rest_of_the_batch(assistant) -> None:
+def test_minilm_embedding_does_not_depend_on_the_rest_of_the_batch(assistant: Assistant) -> None:
     # Batches are padded to their longest text; padding must not change a short text's vector.
     short = "where is my invoice"
     alone = assistant.embedder.encode([short])[0]
@@ -96,7 +99,7 @@ def test_minilm_embedding_does_not_depend_on_the_rest_of_the_batch(assistant) ->
 
 
 @pytest.mark.integration
-def test_one_pass_gives_the_sentence_vector_and_every_layer_for_intents(assistant) -> None:
+def test_one_pass_gives_the_sentence_vector_and_every_layer_for_intents(assistant: Assistant) -> None:
     texts = ["where is my invoice", "429 too many requests on the batch endpoint"]
     layers = assistant.embedder.encode_layers(texts)
     features = intent_features(layers)
@@ -113,7 +116,7 @@ def test_one_pass_gives_the_sentence_vector_and_every_layer_for_intents(assistan
 
 
 @pytest.mark.integration
-def test_layer_means_do_not_depend_on_the_rest_of_the_batch(assistant) -> None:
+def test_layer_means_do_not_depend_on_the_rest_of_the_batch(assistant: Assistant) -> None:
     short = "cancel my plan"
     alone = assistant.embedder.encode_layers([short])[0]
     batched = assistant.embedder.encode_layers([" ".join(["a long message about regions and retention"] * 20), short])[

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from index.embedder import HashEmbedder
-from index.retriever import Retriever
+from index.retriever import Hit, Retriever
 from index.types import Document
 from knowledge import load_documents
 from tests.helpers import write_kb
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.unit
 EMBEDDER = HashEmbedder()
 
 
-def search(retriever: Retriever, query: str, k: int = 3, weight: float | None = None):
+def search(retriever: Retriever, query: str, k: int = 3, weight: float | None = None) -> list[Hit]:
     return retriever.search(query, EMBEDDER.encode([query])[0], k=k, weight=weight)
 
 

@@ -7,7 +7,7 @@ import re
 import pytest
 import yaml
 
-from knowledge import PACKAGE_DIR, load_articles
+from knowledge import PACKAGE_DIR, Article, load_articles
 from knowledge.evalset import load_evalset
 
 pytestmark = pytest.mark.unit
@@ -21,7 +21,7 @@ MODEL_FIELDS = {
 
 
 @pytest.fixture(scope="module")
-def articles():
+def articles() -> list[Article]:
     return load_articles(PACKAGE_DIR / "articles")
 
 
@@ -31,13 +31,13 @@ def catalog() -> list[dict]:
     return data["models"]
 
 
-def test_shipped_articles_load_with_unique_ids(articles) -> None:
+def test_shipped_articles_load_with_unique_ids(articles: list[Article]) -> None:
     ids = [a.id for a in articles]
     assert len(ids) >= 80
     assert len(set(ids)) == len(ids)
 
 
-def test_every_kb_link_points_to_an_existing_article(articles) -> None:
+def test_every_kb_link_points_to_an_existing_article(articles: list[Article]) -> None:
     ids = {a.id for a in articles}
     broken = [(a.id, target) for a in articles for target in KB_LINK.findall(a.body) if target not in ids]
     assert broken == []
@@ -71,7 +71,7 @@ def test_catalog_hosting_options_differ_between_models(catalog: list[dict]) -> N
         assert any(option in m["hosting"] for m in catalog), f"no model offers {option}"
 
 
-def test_eval_set_is_labelled_with_existing_articles(articles) -> None:
+def test_eval_set_is_labelled_with_existing_articles(articles: list[Article]) -> None:
     evalset = load_evalset(PACKAGE_DIR / "eval", {a.id for a in articles})
 
     assert len(evalset.train) + len(evalset.test) >= 250
@@ -80,7 +80,7 @@ def test_eval_set_is_labelled_with_existing_articles(articles) -> None:
     assert evalset.oos_train and evalset.oos_test
 
 
-def test_eval_test_split_does_not_repeat_train_questions(articles) -> None:
+def test_eval_test_split_does_not_repeat_train_questions(articles: list[Article]) -> None:
     evalset = load_evalset(PACKAGE_DIR / "eval", {a.id for a in articles})
     train = {q.text.lower() for q in evalset.train} | {t.lower() for t in evalset.oos_train}
     test = {q.text.lower() for q in evalset.test} | {t.lower() for t in evalset.oos_test}

@@ -86,4 +86,5 @@ def test_staff_add_stores_a_memory_hard_hash(
     assert not store.check_staff("lead", "another long passwore")
     with store.engine.connect() as c:
         stored = c.exec_driver_sql("SELECT password_hash FROM staff_accounts WHERE username = 'lead'").scalar()
+    assert isinstance(stored, str)
     assert stored.startswith("scrypt$32768$8$1$") and "another long password" not in stored
