@@ -15,6 +15,7 @@ from bot.indexing import ensure_index, load_index
 from bot.types import Route
 from index import store
 from index.embedder import HashEmbedder
+from index.retriever import Retriever
 from tests.helpers import write_article
 
 pytestmark = pytest.mark.unit
@@ -35,7 +36,7 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
     real = bot.indexing.build
 
-    def counting(*args: Any, **kwargs: Any) -> Any:
+    def counting(*args: Any, **kwargs: Any) -> Retriever:
         calls.append(kwargs["source"])
         return real(*args, **kwargs)
 

@@ -22,9 +22,11 @@ from bot.assistant import Assistant
 from tests.helpers import CHROMIUM_ARGS, serving
 
 try:
-    from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+    from playwright.sync_api import Browser, Dialog, Locator, Page, expect, sync_playwright
 except ImportError:  # the browser fixture skips, or fails under CI
-    sync_playwright = None  # type: ignore[assignment]
+    HAVE_PLAYWRIGHT = False
+else:
+    HAVE_PLAYWRIGHT = True
 
 CHROMIUM = Path("/usr/bin/chromium")
 HOST_PAGE = (
@@ -85,7 +87,7 @@ def browser() -> Iterator[Browser]:
     missing = [
         f"{what} is missing: {fix} (see DESIGN.md, real browser tests)"
         for what, fix, absent in [
-            ("Playwright", "`pip install playwright`", sync_playwright is None),
+            ("Playwright", "`pip install playwright`", not HAVE_PLAYWRIGHT),
             (str(CHROMIUM), "`apt-get install -y chromium`", not CHROMIUM.is_file()),
         ]
         if absent
@@ -236,7 +238,7 @@ def test_customer_is_answered_handed_off_and_hears_from_a_person(
 def test_typed_markup_is_shown_as_text_and_never_runs(page: Page, site: Site) -> None:
     dialogs: list[str] = []
 
-    def refuse(dialog: Any) -> None:
+    def refuse(dialog: Dialog) -> None:
         dialogs.append(dialog.message)
         dialog.dismiss()
 
