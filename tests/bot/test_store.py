@@ -5,9 +5,10 @@ absence is an error, not a skip)."""
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from bot.assistant import Assistant
 from bot.config import Settings
@@ -204,3 +205,20 @@ def test_a_release_by_staff_reaches_a_worker_that_cached_the_conversation(settin
     Store(settings.resolved_database_url).release(opening.conversation_id)
 
     assert bot.reply(opening.conversation_id, UNRELATED).route is Route.FALLBACK
+
+
+def test_a_failing_turn_write_raises_sqlalchemys_error_and_leaves_nothing_behind(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'bot.db'}")
+    store.migrate()
+    store.save_turn("c1", "help", reply("first"), {"n": 1}, "bot")
+    with store.engine.begin() as c:  # the database loses a table the turn needs
+        c.exec_driver_sql("DROP TABLE tickets")
+
+    with pytest.raises(OperationalError, match="tickets"):  # not sqlite3's own error
+        store.save_turn(
+            "c1", "a person", reply("x", "handoff"), {"n": 2}, "handoff", ticket=TicketDraft("SB-9", "asked", {})
+        )
+
+    conversation = store.conversation("c1")
+    assert conversation is not None and conversation.state == {"n": 1} and conversation.turns == 1
+    assert [t["customer"] for t in store.transcript("c1")] == ["help"]
