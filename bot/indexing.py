@@ -11,7 +11,7 @@ from typing import Any
 from tqdm import tqdm
 
 from bot.config import Settings
-from bot.errors import IndexError_
+from bot.errors import IndexStoreError
 from index import store
 from index.embedder import Embedder
 from index.retriever import Retriever
@@ -108,9 +108,9 @@ def load_index(folder: Path, settings: Settings, expected_model: str | None = No
     try:
         retriever, manifest = store.load(folder)
     except store.IndexStoreError as e:
-        raise IndexError_(str(e)) from e
+        raise IndexStoreError(str(e)) from e
     if expected_model and manifest.get("model") != expected_model:
-        raise IndexError_(f"{folder}: built with {manifest.get('model')!r}, but the embedder is {expected_model!r}")
+        raise IndexStoreError(f"{folder}: built with {manifest.get('model')!r}, but the embedder is {expected_model!r}")
     if not manifest.get("tuned"):
         use_settings_weights(retriever, settings)
     return retriever

@@ -32,15 +32,12 @@ import joblib
 import numpy as np
 
 from index.retriever import DocMeta, Retriever
+from index.errors import IndexStoreError
 from index.sparse import SparseIndex
 from index.types import Chunk, Document
 from index.vectors import VectorIndex
 
 FORMAT_VERSION = 3  # 2: the key head and its weight; 3: the key head reads words only
-
-
-class IndexStoreError(RuntimeError):
-    """The index folder is missing, stale or corrupt."""
 
 
 def knowledge_hash(documents: Sequence[Document], model: str, params: dict[str, Any]) -> str:

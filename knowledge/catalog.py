@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 import yaml
 from yaml.constructor import SafeConstructor
 
-from bot.errors import KnowledgeError
+from knowledge.errors import KnowledgeError
 from knowledge.loaders import compose_yaml
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")

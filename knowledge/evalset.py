@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.errors import KnowledgeError
+from knowledge.errors import KnowledgeError
 from knowledge.loaders import read_jsonl
 
 

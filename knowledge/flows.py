@@ -17,7 +17,7 @@ from typing import NoReturn
 
 import yaml
 
-from bot.errors import KnowledgeError
+from knowledge.errors import KnowledgeError
 from knowledge.loaders import compose_yaml
 
 FLOWS_DIR = Path(__file__).resolve().parent / "troubleshooting"  # the shipped flows

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.errors import KnowledgeError
+from knowledge.errors import KnowledgeError
 from knowledge.loaders import compose_yaml
 
 OUT_OF_SCOPE = "out_of_scope"

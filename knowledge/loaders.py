@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from bot.errors import KnowledgeError
+from knowledge.errors import KnowledgeError
 from index.types import Document
 
 PACKAGE_DIR = Path(__file__).resolve().parent

@@ -23,7 +23,7 @@ from sqlalchemy import Engine, Table, bindparam, create_engine, delete, event, f
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.errors import SupportbotError
+from bot.errors import StaleConversation, SupportbotError
 from bot.origins import normalize_origin
 from bot.store.passwords import check_password, hash_password
 from bot.store.tables import Conversation, Feedback, StaffAccount, StaffSession, Ticket, Turn, WidgetKey, now
@@ -157,10 +157,6 @@ def _first(cursor: Any) -> Any:
     """The first column of the cursor's first row, or None when there is no row."""
     row = cursor.fetchone()
     return None if row is None else row[0]
-
-
-class StaleConversation(SupportbotError, RuntimeError):
-    """The conversation changed since it was read (another worker's turn, a release by staff)."""
 
 
 class Store:

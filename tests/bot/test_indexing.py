@@ -10,7 +10,7 @@ import pytest
 import bot.indexing
 from bot.assistant import Assistant
 from bot.config import Settings
-from bot.errors import IndexError_
+from bot.errors import IndexStoreError
 from bot.indexing import ensure_index, load_index
 from bot.types import Route
 from index import store
@@ -114,7 +114,7 @@ def test_a_malformed_article_stops_the_build_with_its_file_and_line(settings: Se
 def test_loading_an_index_built_with_another_model_is_refused(settings: Settings, tmp_path: Path) -> None:
     ensure_index(settings, HashEmbedder(), progress=False)
 
-    with pytest.raises(IndexError_, match="fake-hash"):
+    with pytest.raises(IndexStoreError, match="fake-hash"):
         load_index(settings.resolved_index_dir, settings, expected_model="sentence-transformers/all-MiniLM-L6-v2")
-    with pytest.raises(IndexError_, match="no index here"):
+    with pytest.raises(IndexStoreError, match="no index here"):
         load_index(tmp_path / "empty", settings)
