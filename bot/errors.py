@@ -6,7 +6,7 @@ The root (``SupportbotError``) lives in the lowest layer, ``index.errors``; know
 
 from __future__ import annotations
 
-from index.errors import Conflict, ConfigError, IndexStoreError, InputError, NotFound, SupportbotError
+from index.errors import ConfigError, Conflict, IndexStoreError, InputError, NotFound, SupportbotError
 from knowledge.errors import KnowledgeError
 
 __all__ = [

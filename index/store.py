@@ -31,8 +31,8 @@ from typing import Any
 import joblib
 import numpy as np
 
-from index.retriever import DocMeta, Retriever
 from index.errors import IndexStoreError
+from index.retriever import DocMeta, Retriever
 from index.sparse import SparseIndex
 from index.types import Chunk, Document
 from index.vectors import VectorIndex

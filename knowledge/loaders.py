@@ -13,8 +13,8 @@ from typing import Any
 
 import yaml
 
-from knowledge.errors import KnowledgeError
 from index.types import Document
+from knowledge.errors import KnowledgeError
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
