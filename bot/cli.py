@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.errors import SupportbotError
+from knowledge import PACKAGE_DIR
 
 if TYPE_CHECKING:
     from bot.store import Store
@@ -149,7 +150,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
-SCENARIOS = Path(__file__).resolve().parent.parent / "tests" / "conversations"
+SCENARIOS = PACKAGE_DIR / "eval" / "conversations"  # bot.scenarios.SCENARIO_DIR, without its imports
 
 
 def _run_scenarios(assistant: Any, folder: Path) -> dict[str, Any]:
@@ -370,7 +371,9 @@ def parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("eval", help="quality report on the shipped evaluation set")
     ev.add_argument("--split", default="test", choices=["train", "test"])
     ev.add_argument("--json", action="store_true")
-    ev.add_argument("--scenarios", help="folder of conversation scenarios (default: tests/conversations)")
+    ev.add_argument(
+        "--scenarios", help="folder of conversation scenarios (default: knowledge/eval/conversations)"
+    )
     ev.set_defaults(fn=cmd_eval)
 
     tune = sub.add_parser("tune", help="tune fusion weights and the answer threshold on the train split")

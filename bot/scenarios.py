@@ -24,8 +24,10 @@ import yaml
 
 from bot.errors import SupportbotError
 from bot.types import Reply, Route
+from knowledge import PACKAGE_DIR
 from knowledge.catalog import DEFAULT_CATALOG, HOSTING_KINDS, ISO_639_1, TASKS, Model, load_catalog
 
+SCENARIO_DIR = PACKAGE_DIR / "eval" / "conversations"  # shipped with the knowledge base
 TEXT_KEYS = ("route", "intent", "flow", "step", "source", "quick_reply")
 FLAG_KEYS = ("ticket", "no_sources", "same_ticket")
 EXPECT_KEYS = frozenset({*TEXT_KEYS, *FLAG_KEYS, "reply_contains", "recommends", "recommended_all", "recommendations"})
@@ -324,7 +326,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bot.assistant import Assistant
 
     parser = argparse.ArgumentParser(prog="python -m bot.scenarios", description=main.__doc__)
-    parser.add_argument("folder", nargs="?", default="tests/conversations")
+    parser.add_argument("folder", nargs="?", default=str(SCENARIO_DIR))
     args = parser.parse_args(argv)
     assistant = Assistant()
     assistant.warm_up()

@@ -1,4 +1,4 @@
-"""Scripted customer conversations (tests/conversations/*.yaml) played against the real assistant.
+"""Scripted customer conversations (knowledge/eval/conversations/*.yaml) played against the real assistant.
 
 Each file is one conversation, sent turn by turn through ``Assistant.reply`` as ``supportbot ask
 --batch`` sends it. A file with ``known_issue`` describes how the product should behave but does
@@ -7,16 +7,14 @@ not yet: it is expected to fail, and strictly, so a fix shows up as a test to up
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from bot.assistant import Assistant
-from bot.scenarios import Scenario, load_scenarios, run_scenario
+from bot.scenarios import SCENARIO_DIR, Scenario, load_scenarios, run_scenario
 
 pytestmark = pytest.mark.integration
 
-FOLDER = Path(__file__).parent / "conversations"
+FOLDER = SCENARIO_DIR
 
 
 def _cases() -> list[object]:

@@ -9,6 +9,7 @@ import pytest
 
 from bot.errors import InputError
 from bot.scenarios import (
+    SCENARIO_DIR,
     Scenario,
     ScenarioError,
     Turn,
@@ -24,7 +25,7 @@ from knowledge.catalog import Model, Price
 
 pytestmark = pytest.mark.unit
 
-SHIPPED = Path(__file__).resolve().parents[1] / "conversations"
+SHIPPED = SCENARIO_DIR
 
 
 def _model(model_id: str, languages: tuple[str, ...], hosting: tuple[str, ...], tasks: tuple[str, ...]) -> Model:
