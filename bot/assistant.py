@@ -10,6 +10,7 @@ from typing import Any
 
 from threadpoolctl import threadpool_limits
 
+from bot.advisor import ADVISOR_KEYS
 from bot.config import Settings, load_settings
 from bot.dialogue import ConversationState, Parts, Understanding, converse, respond, understand
 from bot.errors import InputError
@@ -18,10 +19,11 @@ from bot.indexing import ensure_index, load_index
 from bot.intents import IntentClassifier, ensure_model
 from bot.store import StaleConversation, Store
 from bot.types import Reply
-from index.embedder import Embedder, Encoding, encode_messages, make_embedder
+from index.embedders import Embedder, Encoding, encode_messages, make_embedder
 from index.retriever import Retriever
 from index.types import Hit
 from knowledge.catalog import Model, load_catalog
+from knowledge.copy import DEFAULT_COPY, Copy, load_copy
 
 # Conversations whose latest state this process keeps, and how often a turn is redone when
 # another writer changed its conversation in between.
@@ -48,6 +50,7 @@ class Assistant:
         self._store: Store | None = None
         self._flows: FlowBook | None = None
         self._catalog: tuple[Model, ...] = ()
+        self._copy: Copy | None = None
         self._states: OrderedDict[str, tuple[int, dict[str, Any]]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -71,6 +74,10 @@ class Assistant:
             catalog = self.settings.knowledge_dir / "catalog.yaml"
             if not self._catalog and catalog.is_file():
                 self._catalog = tuple(load_catalog(catalog))
+            if self._copy is None:
+                # An imported knowledge folder or FAQ file without its own sentences speaks the packaged ones.
+                own = self.settings.knowledge_dir / "assistant.yaml"
+                self._copy = load_copy(own if own.is_file() else DEFAULT_COPY, required=ADVISOR_KEYS)
             if self._store is None:
                 store = Store(self.settings.resolved_database_url)
                 store.migrate()
@@ -88,6 +95,14 @@ class Assistant:
             self.warm_up()
         assert self._retriever is not None
         return self._retriever
+
+    @property
+    def copy(self) -> Copy:
+        """Every sentence the assistant says in its own words (``assistant.yaml``), checked at load."""
+        if self._copy is None:
+            self.warm_up()
+        assert self._copy is not None
+        return self._copy
 
     @property
     def store(self) -> Store:
@@ -179,7 +194,7 @@ class Assistant:
             if prior is not None:
                 return Reply.from_json(prior)
         encoding = self.encode(clean)
-        parts = Parts(self.retriever, self.intents, self.settings, self._flows, self._catalog)
+        parts = Parts(self.retriever, self.intents, self.settings, self._flows, self._catalog, copy=self.copy)
         for _ in range(WRITE_ATTEMPTS):
             version, state = self._state_of(cid, known=conversation_id is not None)
             result = converse(cid, clean, encoding, state, parts)

@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from bot.advising import advise, asks_a_fact, model_fact_reply, model_in_question, which_one_reply
+from bot.advisor import Weights, advise, asks_a_fact, model_fact_reply, model_in_question, which_one_reply
 from bot.config import Settings
 from bot.flows import FlowBook, OutcomeKind, StepView, advance, start
 from bot.handlers import Context, get_handler
@@ -19,10 +19,11 @@ from bot.intents import IntentClassifier, Prediction
 from bot.routing import Decision, decide
 from bot.store import TicketDraft, new_ticket_number
 from bot.types import Reply, Route, Source
-from index.embedder import Encoding
+from index.embedders import Encoding
 from index.retriever import Retriever
 from index.types import Hit
 from knowledge.catalog import Model
+from knowledge.copy import Copy
 from knowledge.flows import Flow
 
 # Documents retrieved per message: enough for 3 sources and 2 related quick replies.
@@ -322,6 +323,8 @@ def _advise(
         int(pending.get("asked", 0)),
         pending.get("slot"),
         decision.intent if decision.route is Route.ADVISE else "model_selection",
+        weights=Weights(),
+        copy=parts.copy,
     )
     if decision.route is not Route.ADVISE and state.advisor is None and not _states_a_need(facts, before):
         return None  # not about choosing a model after all: route normally
@@ -381,7 +384,9 @@ def _converse(
         reason = "frustrated" if decision.intent == "complaint" else "asked"
         return hand_over(conversation_id, text, state, reason, decision.intent)
     if parts.catalog and len(text.split()) <= 12:
-        which = which_one_reply(conversation_id, text, parts.catalog, state.last_models, decision.intent)
+        which = which_one_reply(
+            conversation_id, text, parts.catalog, state.last_models, decision.intent, copy=parts.copy
+        )
         if which is not None:
             state.fallbacks = 0
             return TurnResult(which, state)
@@ -390,7 +395,11 @@ def _converse(
         asking = follows_up or asks_a_fact(text)
         model = model_in_question(text, parts.catalog, state.last_models) if asking else None
         named = follows_up and model is not None and model.id not in state.last_models[:1]
-        about = model_fact_reply(conversation_id, text, model, decision.intent, named) if model is not None else None
+        about = (
+            model_fact_reply(conversation_id, text, model, decision.intent, named, copy=parts.copy)
+            if model is not None
+            else None
+        )
         if about is not None:
             state.last_models = [r["model_id"] for r in about.recommendations]
             state.fallbacks = 0
@@ -429,3 +438,4 @@ class Parts:
     settings: Settings
     flows: FlowBook | None = None
     catalog: tuple[Model, ...] = ()
+    copy: Copy = field(kw_only=True)  # the assistant's sentences (assistant.yaml)
