@@ -1,7 +1,7 @@
 """Intent classification on BANKING77, HWU64 and CLINC150, and cross-validation on the shipped intents.
 
 Every data set is encoded once with the packaged encoder, as the assistant encodes a message:
-the product's head (bot.intents) reads every layer's mean (``index.embedder.intent_features``),
+the product's head (bot.intents) reads every layer's mean (``index.embedders.pooling.intent_features``),
 the naive baseline (logistic regression) the sentence vector alone; both are trained on the
 train split only. The head's two
 hyperparameters are chosen per data set on held-out data: CLINC150's own ``val``, 3-fold
@@ -37,7 +37,8 @@ from bot.intents import (
     stack_features,
     train,
 )
-from index.embedder import OnnxMiniLM, intent_features, sentence_vectors
+from index.embedders.onnx import OnnxMiniLM
+from index.embedders.pooling import intent_features, sentence_vectors
 from knowledge.intents import IntentSet, load_intents
 
 PARTS = ("banking77", "hwu64", "clinc150", "shipped")

@@ -65,7 +65,7 @@ class _TopLayers:
         import torch
         from transformers import AutoModel, AutoTokenizer
 
-        from index.embedder import packaged_model_dir
+        from index.embedders import packaged_model_dir
 
         torch.set_num_threads(2)
         self.torch = torch

@@ -27,9 +27,10 @@ import numpy as np
 
 from benchmarks.common import arguments, read_jsonl, write_result
 from bot.config import load_settings
-from index.embedder import make_embedder
+from index.embedders import make_embedder
 from index.retriever import Retriever
 from index.tuning import retrieval_scores, score_texts, tune
+from index.types import RetrieverWeights
 from knowledge import load_faq
 
 
@@ -45,12 +46,22 @@ def _report(retriever: Retriever, embedder: Any, queries: list[str], relevant: l
     m = score_texts(retriever, embedder, queries, relevant)
     r = retriever
     return {
-        "fused": retrieval_scores(m.fused(r.weight, r.centroid_weight, r.head_weight), m.relevant).as_dict(),
-        "fused_without_head": retrieval_scores(m.fused(r.weight, r.centroid_weight), m.relevant).as_dict(),
+        "fused": retrieval_scores(m.fused(r.weights), m.relevant).as_dict(),
+        "fused_without_head": retrieval_scores(m.fused(r.weights.without_head()), m.relevant).as_dict(),
         "dense_only": retrieval_scores(m.dense, m.relevant).as_dict(),
         "bm25_only": retrieval_scores(m.sparse, m.relevant).as_dict(),
         "head_only": retrieval_scores(m.head, m.relevant).as_dict() if m.head is not None else None,
-        "weights": {"fusion": r.weight, "centroid": r.centroid_weight, "head": r.head_weight},
+        "weights": {"fusion": r.weights.fusion, "centroid": r.weights.centroid, "head": r.weights.head},
+    }
+
+
+def _tuning(weights: RetrieverWeights, objective: float) -> dict[str, float]:
+    """Tuned weights as the result files write them."""
+    return {
+        "fusion_weight": weights.fusion,
+        "centroid_weight": weights.centroid,
+        "head_weight": weights.head,
+        "objective": objective,
     }
 
 
@@ -81,18 +92,12 @@ def covid(folder: Path, embedder: Any, settings: Any) -> dict[str, Any]:
     tune_q = shuffled[half:]
     texts = [q["text"] for q in tune_q]
     m = score_texts(probe, embedder, texts, [[str(q["faq_id"])] for q in tune_q])
-    tuned = tune(probe, m)
-    final = Retriever.build(
-        _import(rows(train)),
-        embedder,
-        tuned["fusion_weight"],
-        tuned["centroid_weight"],
-        max_words=settings.chunk_words,
-        head_weight=tuned["head_weight"],
-    )
+    weights, objective = tune(m)
+    tuned = _tuning(weights, objective)
+    final = Retriever.build(_import(rows(train)), embedder, weights, max_words=settings.chunk_words)
     build_s = time.perf_counter() - start
     report = _report(final, embedder, [q["text"] for q in valid], [[str(q["faq_id"])] for q in valid])
-    naive = Retriever.build(_import(rows([])), embedder, 0.0, 0.0, max_words=settings.chunk_words)
+    naive = Retriever.build(_import(rows([])), embedder, RetrieverWeights(0.0, 0.0), max_words=settings.chunk_words)
     report["no_training_keys"] = _report(
         naive, embedder, [q["text"] for q in valid], [[str(q["faq_id"])] for q in valid]
     )["dense_only"]
@@ -103,9 +108,8 @@ def stackfaq(folder: Path, embedder: Any, settings: Any) -> dict[str, Any]:
     faqs = read_jsonl(folder / "faqs.jsonl")
     queries = read_jsonl(folder / "queries.jsonl")
     docs = _import([{"id": f["faq_id"], "question": f["question"], "answer": f["answer"]} for f in faqs])
-    retriever = Retriever.build(
-        docs, embedder, settings.fusion_weight, settings.centroid_weight, max_words=settings.chunk_words
-    )
+    shipped = RetrieverWeights(settings.fusion_weight, settings.centroid_weight, settings.head_weight)
+    retriever = Retriever.build(docs, embedder, shipped.without_head(), max_words=settings.chunk_words)
     by_thread: dict[int, list[str]] = {}
     for f in faqs:
         by_thread.setdefault(f["thread_id"], []).append(f["faq_id"])
@@ -116,15 +120,12 @@ def stackfaq(folder: Path, embedder: Any, settings: Any) -> dict[str, Any]:
     for tune_group, test_group in (("A", "B"), ("B", "A")):
         tune_rows = [i for i, q in enumerate(queries) if q["rephr_group"] == tune_group]
         test_rows = [i for i, q in enumerate(queries) if q["rephr_group"] == test_group]
-        weights = tune(retriever, m.rows(tune_rows))
-        folds[f"tuned_on_{tune_group}"] = weights
-        r = retriever
-        fused[test_rows] = m.fused(r.weight, r.centroid_weight, r.head_weight)[test_rows]
+        weights, objective = tune(m.rows(tune_rows))
+        folds[f"tuned_on_{tune_group}"] = _tuning(weights, objective)
+        fused[test_rows] = m.fused(weights)[test_rows]
     return {
         "fused_2fold": retrieval_scores(fused, m.relevant).as_dict(),
-        "fused_untuned_defaults": retrieval_scores(
-            m.fused(settings.fusion_weight, settings.centroid_weight, settings.head_weight), m.relevant
-        ).as_dict(),
+        "fused_untuned_defaults": retrieval_scores(m.fused(shipped), m.relevant).as_dict(),
         "head_only": retrieval_scores(m.head, m.relevant).as_dict() if m.head is not None else None,
         "dense_only": retrieval_scores(m.dense, m.relevant).as_dict(),
         "bm25_only": retrieval_scores(m.sparse, m.relevant).as_dict(),

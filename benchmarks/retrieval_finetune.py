@@ -60,11 +60,12 @@ from bot.config import Settings, load_settings
 from bot.evaluate import best_threshold, top_confidence
 from bot.indexing import build, knowledge_documents
 from index.chunking import chunk_document
-from index.embedder import MAX_TOKENS, CachedEmbedder, packaged_model_dir
+from index.embedders import MAX_TOKENS, packaged_model_dir
+from index.embedders.cached import CachedEmbedder
 from index.fusion import tune_weights
 from index.retriever import Retriever
 from index.tuning import ScoreMatrices, concat, retrieval_scores, score_matrices
-from index.types import Document
+from index.types import Document, RetrieverWeights
 from knowledge.evalset import LabelledQuestion, load_evalset
 
 TRAIN_TOKENS = 128
@@ -158,7 +159,7 @@ def top(layers: Any, h: Any, attention: Any) -> Any:
 
 
 class FineTunedEncoder:
-    """An ``index.embedder.Embedder`` over a (fine-tuned) SentenceTransformer whose lower layers
+    """An ``index.embedders.Embedder`` over a (fine-tuned) SentenceTransformer whose lower layers
     are the packaged ones: the lower states come from the shared ``FrozenBottom``."""
 
     dim = 384
@@ -344,7 +345,7 @@ def rows(m: ScoreMatrices, idx: np.ndarray) -> ScoreMatrices:
 
 def figures(m: ScoreMatrices, w: float, a: float) -> dict[str, Any]:
     return {
-        "fused": retrieval_scores(m.fused(w, a), m.relevant).as_dict(),
+        "fused": retrieval_scores(m.fused(RetrieverWeights(w, a)), m.relevant).as_dict(),
         "dense_only": retrieval_scores(m.dense, m.relevant).as_dict(),
         "bm25_only": retrieval_scores(m.sparse, m.relevant).as_dict(),
     }
@@ -364,7 +365,7 @@ def summarise(
         tune_rows = rows(train_in, np.flatnonzero(fold != k))
         (wk, ak, _), _ = tune_weights(tune_rows.dense, tune_rows.centroid, tune_rows.sparse, tune_rows.relevant)
         held = np.flatnonzero(fold == k)
-        fused_cv[held] = rows(train_in, held).fused(wk, ak)
+        fused_cv[held] = rows(train_in, held).fused(RetrieverWeights(wk, ak))
     conf_in, conf_oos = top_confidence(train_in, w, a), top_confidence(train_oos, w, a)
     threshold, rates = best_threshold(conf_in, conf_oos)
     out: dict[str, Any] = {
@@ -381,7 +382,7 @@ def summarise(
         out["test"] = {
             **figures(t_in, w, a),
             "fused_shipped_weights": retrieval_scores(
-                t_in.fused(settings.fusion_weight, settings.centroid_weight), t_in.relevant
+                t_in.fused(RetrieverWeights(settings.fusion_weight, settings.centroid_weight)), t_in.relevant
             ).as_dict(),
             "answered_out_of_scope": round(float((top_confidence(t_oos, w, a) >= threshold).mean()), 4),
             "refused_in_scope": round(float((top_confidence(t_in, w, a) < threshold).mean()), 4),
@@ -390,7 +391,7 @@ def summarise(
 
 
 def hits_at_1(m: ScoreMatrices, w: float, a: float) -> np.ndarray:
-    top = m.fused(w, a).argmax(axis=1)
+    top = m.fused(RetrieverWeights(w, a)).argmax(axis=1)
     return np.array([int(t) in rel for t, rel in zip(top, m.relevant, strict=True)])
 
 

@@ -13,10 +13,12 @@ from bot.dialogue import Understanding
 from bot.indexing import with_learned_keys
 from bot.routing import GROUNDED, decide
 from bot.types import Route
-from index.embedder import CachedEmbedder, encode_messages
+from index.embedders import encode_messages
+from index.embedders.cached import CachedEmbedder
 from index.fusion import tune_weights
 from index.retriever import Retriever
 from index.tuning import ScoreMatrices, concat, retrieval_scores, score_matrices, score_texts
+from index.types import RetrieverWeights
 from knowledge import load_documents
 from knowledge.evalset import EvalSet, load_evalset
 
@@ -28,7 +30,7 @@ def load_shipped_evalset(assistant: Assistant) -> EvalSet:
 
 def top_confidence(m: ScoreMatrices, weight: float, centroid_weight: float, head_weight: float = 0.0) -> np.ndarray:
     """The dense confidence of the top fused document of each query (what routing thresholds)."""
-    top = m.fused(weight, centroid_weight, head_weight).argmax(axis=1)
+    top = m.fused(RetrieverWeights(weight, centroid_weight, head_weight)).argmax(axis=1)
     return m.dense[np.arange(len(top)), top]
 
 
@@ -78,9 +80,9 @@ def tune_on_train(assistant: Assistant) -> dict[str, Any]:
     conf_out = top_confidence(concat(out_parts), w, a, h)
     threshold, rates = best_threshold(conf_in, conf_out)
     r = assistant.retriever
-    r.weight, r.centroid_weight, r.head_weight = w, a, h
+    r.weights = RetrieverWeights(w, a, h)
     settings.answer_threshold = threshold
-    fused = retrieval_scores(in_m.fused(w, a, h), in_m.relevant)
+    fused = retrieval_scores(in_m.fused(RetrieverWeights(w, a, h)), in_m.relevant)
     result: dict[str, Any] = {
         "SUPPORTBOT_FUSION_WEIGHT": w,
         "SUPPORTBOT_CENTROID_WEIGHT": a,
@@ -206,7 +208,7 @@ def evaluate(assistant: Assistant, split: str = "test") -> Report:
     vectors = np.vstack([e.vector for e in encoded])
     features = np.vstack([e.features for e in encoded])
     matrices = score_matrices(r, vectors, texts, [q.ids for q in questions], features)
-    fused = matrices.fused(r.weight, r.centroid_weight, r.head_weight)
+    fused = matrices.fused(r.weights)
     refused = sum(assistant.respond(None, t, e).route not in GROUNDED for t, e in zip(texts, encoded, strict=True))
     oos_texts = [assistant.check(t) for t in oos]
     oos_encoded = encode_messages(assistant.embedder, oos_texts)
@@ -220,5 +222,5 @@ def evaluate(assistant: Assistant, split: str = "test") -> Report:
         refused_in_scope=refused / max(len(questions), 1),
         n_out_of_scope=len(oos),
         head_only=retrieval_scores(matrices.head, matrices.relevant).as_dict() if matrices.head is not None else None,
-        without_head=retrieval_scores(matrices.fused(r.weight, r.centroid_weight), matrices.relevant).as_dict(),
+        without_head=retrieval_scores(matrices.fused(r.weights.without_head()), matrices.relevant).as_dict(),
     )

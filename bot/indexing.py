@@ -12,10 +12,10 @@ from tqdm import tqdm
 
 from bot.config import Settings
 from bot.errors import IndexStoreError
-from index import store
-from index.embedder import Embedder
+from index import persist
+from index.embedders import Embedder
 from index.retriever import Retriever
-from index.types import Document
+from index.types import Document, RetrieverWeights
 from knowledge import load_documents
 from knowledge.evalset import load_labelled
 
@@ -30,10 +30,13 @@ def build(
     out: Path,
     settings: Settings,
     source: str,
-    weight: float | None = None,
+    weights: RetrieverWeights | None = None,
     progress: bool = True,
 ) -> Retriever:
-    """Build an index over ``documents`` and publish it atomically at ``out``, with a progress bar."""
+    """Build an index over ``documents`` and publish it atomically at ``out``, with a progress bar.
+
+    ``weights`` are tuned weights to record with the index; without them it searches with the
+    settings' weights, and takes the settings' current ones again each time it is loaded."""
     bar = tqdm(total=0, desc="embedding", unit="text", disable=not progress, file=sys.stderr)
 
     def report(done: int, total: int) -> None:
@@ -47,22 +50,20 @@ def build(
     retriever = Retriever.build(
         documents,
         embedder,
-        weight=settings.fusion_weight if weight is None else weight,
-        centroid_weight=settings.centroid_weight,
+        weights=settings_weights(settings) if weights is None else weights,
         max_words=settings.chunk_words,
         ann_threshold=settings.ann_threshold,
         progress=report,
-        head_weight=settings.head_weight,
     )
     bar.close()
     manifest = {
         "model": embedder.name,
         "source": source,
-        "knowledge_hash": store.knowledge_hash(documents, embedder.name, build_params(settings)),
+        "knowledge_hash": persist.knowledge_hash(documents, embedder.name, build_params(settings)),
         "params": build_params(settings),
-        "tuned": weight is not None,
+        "tuned": weights is not None,
     }
-    store.save(retriever, out, manifest)
+    persist.save(retriever, out, manifest)
     return retriever
 
 
@@ -87,36 +88,33 @@ def ensure_index(settings: Settings, embedder: Embedder, progress: bool = True) 
     """The index of ``settings.knowledge_dir``: loaded when current, rebuilt when the knowledge changed."""
     documents = knowledge_documents(settings)
     folder = settings.resolved_index_dir
-    digest = store.knowledge_hash(documents, embedder.name, build_params(settings))
-    manifest = store.read_manifest(folder)
+    digest = persist.knowledge_hash(documents, embedder.name, build_params(settings))
+    manifest = persist.read_manifest(folder)
     if manifest is not None and manifest.get("knowledge_hash") == digest:
         try:
-            retriever, manifest = store.load(folder)
-        except store.IndexStoreError as e:
+            retriever, manifest = persist.load(folder)
+        except IndexStoreError as e:
             print(f"supportbot: {e}; rebuilding", file=sys.stderr)
         else:
-            if not manifest.get("tuned"):
-                use_settings_weights(retriever, settings)
-            return retriever
+            return retriever if manifest.get("tuned") else retriever.with_weights(settings_weights(settings))
     if progress:
         print(f"supportbot: building the index of {settings.knowledge_dir} in {folder}", file=sys.stderr)
     return build(documents, embedder, folder, settings, source=str(settings.knowledge_dir), progress=progress)
 
 
 def load_index(folder: Path, settings: Settings, expected_model: str | None = None) -> Retriever:
-    """Load a prebuilt index folder (for ``search --index``)."""
-    try:
-        retriever, manifest = store.load(folder)
-    except store.IndexStoreError as e:
-        raise IndexStoreError(str(e)) from e
+    """Load a prebuilt index folder (for ``search --index``).
+
+    Raises:
+        IndexStoreError: when the folder holds no valid index, or one built with another model
+            than ``expected_model``.
+    """
+    retriever, manifest = persist.load(folder)
     if expected_model and manifest.get("model") != expected_model:
         raise IndexStoreError(f"{folder}: built with {manifest.get('model')!r}, but the embedder is {expected_model!r}")
-    if not manifest.get("tuned"):
-        use_settings_weights(retriever, settings)
-    return retriever
+    return retriever if manifest.get("tuned") else retriever.with_weights(settings_weights(settings))
 
 
-def use_settings_weights(retriever: Retriever, settings: Settings) -> None:
-    """Give an index built with the defaults the weights the settings hold now."""
-    retriever.weight, retriever.centroid_weight = settings.fusion_weight, settings.centroid_weight
-    retriever.head_weight = settings.head_weight
+def settings_weights(settings: Settings) -> RetrieverWeights:
+    """The fusion weights the settings hold now (an untuned index searches with these)."""
+    return RetrieverWeights(settings.fusion_weight, settings.centroid_weight, settings.head_weight)

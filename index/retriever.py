@@ -3,42 +3,32 @@
 Every document contributes several retrieval units: its keys (title and alternative
 questions) and its chunks. A document's dense score is the best score of its units; its BM25
 score comes from one text holding title, keys and body. The two are fused with
-``index.fusion.fuse``. A third, learned signal is the key head (``index.head.KeyHead``): a
-classifier trained on the documents' keys, whose score is added with ``head_weight`` when the
-caller passes the query's encoder features.
+``index.fusion.fuse``. A third, learned signal is the key head (``index.linear_head.KeyHead``): a
+classifier trained on the documents' keys, whose score is added with the head weight when the
+caller passes the query's encoder features. The weights are one ``RetrieverWeights`` value.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
-from index.chunking import chunk_document
-from index.embedder import Embedder, intent_features, sentence_vectors
+from index.embedders import Embedder
 from index.fusion import fuse
-from index.head import KEY_HEAD, KeyHead
+from index.linear_head import KeyHead
 from index.sparse import SparseIndex
 from index.text import stems
-from index.types import Chunk, Document, Hit
+from index.types import Chunk, DocMeta, Document, Hit, RetrieverWeights
+from index.units import HEAD_MAX_DOCS, KEY, check_ids, collect_units, embed_units, fit_key_head
 from index.vectors import VectorIndex
 
-KEY = -1  # chunk number of a unit that is a key, not a chunk
-# The key head trains one class per document (one-vs-rest): above this many documents its
-# training time grows past what an index build should take, and the index goes without it.
-HEAD_MAX_DOCS = 2_000
-
-
-@dataclass(frozen=True)
-class DocMeta:
-    id: str
-    title: str
-    url: str
+DEFAULT_WEIGHTS = RetrieverWeights()  # what an index searches with until it is tuned
 
 
 class Retriever:
-    """Searches one built index. Build with ``Retriever.build`` or load with ``index.store.load``."""
+    """Searches one built index. Build with ``Retriever.build`` or load with ``index.persist.load``."""
 
     def __init__(
         self,
@@ -49,10 +39,8 @@ class Retriever:
         vectors: np.ndarray,
         dense: VectorIndex,
         sparse: SparseIndex,
-        weight: float = 0.3,
-        centroid_weight: float = 0.0,
+        weights: RetrieverWeights = DEFAULT_WEIGHTS,
         head: KeyHead | None = None,
-        head_weight: float = 0.0,
     ) -> None:
         if not len(unit_doc) == len(unit_chunk) == len(vectors) == len(dense):
             raise ValueError("units, vectors and the dense index disagree in length")
@@ -63,10 +51,8 @@ class Retriever:
         self.vectors = vectors
         self.dense = dense
         self.sparse = sparse
-        self.weight = weight
-        self.centroid_weight = centroid_weight
+        self.weights = weights
         self.head = head
-        self.head_weight = head_weight
         self.centroids = self._key_centroids()
         self._doc_row = {d.id: i for i, d in enumerate(docs)}
         self._chunks_of: list[list[int]] = [[] for _ in docs]
@@ -87,78 +73,51 @@ class Retriever:
         norms = np.linalg.norm(sums, axis=1, keepdims=True)
         return sums / np.maximum(norms, 1e-12)
 
+    def with_weights(self, weights: RetrieverWeights) -> Retriever:
+        """This index searched with other ``weights``: a new retriever sharing every array; this
+        one is left as it is."""
+        other = copy.copy(self)
+        other.weights = weights
+        return other
+
     @classmethod
     def build(
         cls,
         documents: Sequence[Document],
         embedder: Embedder,
-        weight: float = 0.3,
-        centroid_weight: float = 0.0,
+        weights: RetrieverWeights = DEFAULT_WEIGHTS,
         max_words: int = 180,
         ann_threshold: int = 20_000,
         progress: Callable[[int, int], None] | None = None,
-        head_weight: float = 0.0,
     ) -> Retriever:
         """Chunk, embed and index ``documents``.
 
         Args:
             documents: the collection; ids must be unique.
             embedder: the encoder (its ``encode`` returns normalised rows).
-            weight: the BM25 fusion weight used by ``search``.
+            weights: the fusion weights ``search`` uses. The key head is trained whatever its
+                weight (tuning sets it later), unless there are more than ``HEAD_MAX_DOCS`` documents.
             max_words: the chunk size limit handed to the chunker.
             ann_threshold: the unit count from which an approximate FAISS index is used.
             progress: called with (done, total) texts while embedding.
-            head_weight: the key head's weight in ``search``. The head is trained whatever
-                the weight (tuning sets it later), unless there are more than
-                ``HEAD_MAX_DOCS`` documents.
 
         Raises:
             ValueError: on an empty collection or a repeated document id.
         """
-        if not documents:
-            raise ValueError("cannot build an index over no documents")
-        seen: set[str] = set()
-        for d in documents:
-            if d.id in seen:
-                raise ValueError(f"document id {d.id!r} appears twice")
-            seen.add(d.id)
-        docs = [DocMeta(d.id, d.title, d.url) for d in documents]
-        chunks: list[Chunk] = []
-        texts: list[str] = []
-        unit_doc: list[int] = []
-        unit_chunk: list[int] = []
-        sparse_texts: list[str] = []
-        for i, d in enumerate(documents):
-            keys = list(dict.fromkeys([d.title, *d.keys]))
-            for key in keys:
-                texts.append(key)
-                unit_doc.append(i)
-                unit_chunk.append(KEY)
-            for chunk in chunk_document(d, max_words):
-                texts.append(chunk.embed_text(d.title))
-                unit_doc.append(i)
-                unit_chunk.append(len(chunks))
-                chunks.append(chunk)
-            sparse_texts.append("\n".join([*keys, d.text]))
-        is_key = [c == KEY for c in unit_chunk]
-        vectors, key_features = _embed(embedder, texts, progress, keep=is_key)
-        head = None
-        if len(docs) <= HEAD_MAX_DOCS:
-            key_rows = [d for d, key in zip(unit_doc, is_key, strict=True) if key]
-            key_texts = [t for t, key in zip(texts, is_key, strict=True) if key]
-            head = KeyHead.fit(key_texts, key_rows, key_features, len(docs), KEY_HEAD)
+        check_ids(documents)
+        units = collect_units(documents, max_words)
+        vectors, key_features = embed_units(embedder, units.texts, progress, keep=units.is_key)
+        head = fit_key_head(units, key_features, len(documents)) if len(documents) <= HEAD_MAX_DOCS else None
         return cls(
-            docs,
-            chunks,
-            np.asarray(unit_doc, dtype=np.int32),
-            np.asarray(unit_chunk, dtype=np.int32),
+            [DocMeta(d.id, d.title, d.url) for d in documents],
+            units.chunks,
+            np.asarray(units.unit_doc, dtype=np.int32),
+            np.asarray(units.unit_chunk, dtype=np.int32),
             vectors,
             VectorIndex.build(vectors, ann_threshold),
-            SparseIndex.build(sparse_texts),
-            weight,
-            centroid_weight,
+            SparseIndex.build(units.sparse_texts),
+            weights,
             head,
-            head_weight,
         )
 
     def __len__(self) -> int:
@@ -197,7 +156,7 @@ class Retriever:
         query: str,
         vector: np.ndarray,
         k: int = 5,
-        weight: float | None = None,
+        weights: RetrieverWeights | None = None,
         features: np.ndarray | None = None,
     ) -> list[Hit]:
         """The ``k`` best documents for one query, each with its best-matching chunk.
@@ -206,18 +165,18 @@ class Retriever:
             query: the query text (for BM25 and chunk choice).
             vector: the query embedding, already computed by the caller.
             k: how many documents to return.
-            weight: the fusion weight; the index's tuned weight when None.
-            features: the query's encoder features (``index.embedder.intent_features``), for
+            weights: the fusion weights; the index's own (``self.weights``) when None.
+            features: the query's encoder features (``index.embedders.pooling.intent_features``), for
                 the key head; without them the head is not used.
         """
         if k <= 0:
             raise ValueError(f"k must be greater than 0. Currently, the k is {k}")
-        w = self.weight if weight is None else weight
+        w = self.weights if weights is None else weights
         dense = self.dense_scores(vector)[0]
         sparse = self.sparse.scores(query)
-        fused = fuse(dense + self.centroid_weight * self.centroid_scores(vector)[0], sparse, w)
-        if self.head is not None and self.head_weight > 0 and features is not None:
-            fused = fused + self.head_weight * self.head.score_one(query, features)
+        fused = fuse(dense + w.centroid * self.centroid_scores(vector)[0], sparse, w.fusion)
+        if self.head is not None and w.head > 0 and features is not None:
+            fused = fused + w.head * self.head.score_one(query, features)
         top = np.argsort(-fused)[:k]
         top_sparse = float(sparse.max()) or 1.0
         chunks = self.best_chunks([int(i) for i in top], vector, set(stems(query)))
@@ -268,33 +227,3 @@ class Retriever:
     def chunks_of(self, doc_id: str) -> list[Chunk]:
         """All chunks of a document, in order."""
         return [self.chunks[c] for c in self._chunks_of[self._doc_row[doc_id]]]
-
-
-def _embed(
-    embedder: Embedder,
-    texts: list[str],
-    progress: Callable[[int, int], None] | None,
-    keep: Sequence[bool] | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Sentence vectors of ``texts`` in their order, and the encoder features
-    (``intent_features``) of the texts marked in ``keep``, from the same pass.
-
-    Texts are sent shortest first, so each batch pads to similar lengths: short keys no
-    longer wait on a long chunk's padding."""
-    batch = 64
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
-    kept: dict[int, np.ndarray] = {}
-    for start in range(0, len(order), batch):
-        rows = order[start : start + batch]
-        layers = embedder.encode_layers([texts[i] for i in rows], batch_size=batch)
-        out[rows] = sentence_vectors(layers)
-        if keep is not None:
-            wanted = [j for j, i in enumerate(rows) if keep[i]]
-            if wanted:
-                for i, f in zip([rows[j] for j in wanted], intent_features(layers[wanted]), strict=True):
-                    kept[i] = f
-        if progress:
-            progress(min(start + batch, len(texts)), len(texts))
-    features = np.stack([kept[i] for i in sorted(kept)]) if kept else np.zeros((0, 0), dtype=np.float32)
-    return out, features

@@ -7,9 +7,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from index.embedder import Embedder, intent_features, sentence_vectors
+from index.embedders import Embedder
+from index.embedders.pooling import intent_features, sentence_vectors
 from index.fusion import fuse, reciprocal_rank, tune_weights
 from index.retriever import Retriever
+from index.types import RetrieverWeights
 
 
 @dataclass(frozen=True)
@@ -40,9 +42,10 @@ class ScoreMatrices:
     relevant: list[set[int]]
     head: np.ndarray | None = None  # the key head's scores, when the index has a head
 
-    def fused(self, weight: float, centroid_weight: float, head_weight: float = 0.0) -> np.ndarray:
-        out = fuse(self.dense + centroid_weight * self.centroid, self.sparse, weight)
-        return out + head_weight * self.head if head_weight and self.head is not None else out
+    def fused(self, weights: RetrieverWeights) -> np.ndarray:
+        """The scores ``Retriever.search`` would give with ``weights`` (the head's only when scored)."""
+        out = fuse(self.dense + weights.centroid * self.centroid, self.sparse, weights.fusion)
+        return out + weights.head * self.head if weights.head and self.head is not None else out
 
     def rows(self, rows: Sequence[int]) -> ScoreMatrices:
         """The matrices of the queries at ``rows``."""
@@ -102,9 +105,10 @@ def retrieval_scores(scores: np.ndarray, relevant: Sequence[set[int]]) -> Retrie
     return RetrievalScores(float((rr == 1.0).mean()), float(r5), float(rr.mean()), len(relevant))
 
 
-def tune(retriever: Retriever, matrices: ScoreMatrices) -> dict[str, float]:
-    """Set the retriever's fusion weights to the best on ``matrices``; return them with the objective."""
+def tune(matrices: ScoreMatrices) -> tuple[RetrieverWeights, float]:
+    """The fusion weights that score best on ``matrices`` (``index.fusion.tune_weights``) and
+    their objective, the mean of R@1 and MRR@10. Changes nothing: apply them with
+    ``Retriever.with_weights``."""
     m = matrices
     (w, a, h), results = tune_weights(m.dense, m.centroid, m.sparse, m.relevant, head=m.head)
-    retriever.weight, retriever.centroid_weight, retriever.head_weight = w, a, h
-    return {"fusion_weight": w, "centroid_weight": a, "head_weight": h, "objective": results[(w, a, h)]}
+    return RetrieverWeights(w, a, h), results[(w, a, h)]

@@ -1,8 +1,9 @@
-"""Values the index takes in and gives back."""
+"""Values the index takes in and gives back (frozen; this module imports nothing heavy)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, fields, replace
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,15 @@ class Document:
             raise ValueError("a document needs a non-empty id")
         if not self.text.strip() and not self.keys:
             raise ValueError(f"document {self.id!r} has neither text nor keys")
+
+
+@dataclass(frozen=True)
+class DocMeta:
+    """What the index keeps of a document besides its chunks: enough to name and link it."""
+
+    id: str
+    title: str
+    url: str
 
 
 @dataclass(frozen=True)
@@ -57,3 +67,29 @@ class Hit:
     dense: float
     sparse: float
     chunk: Chunk | None = None
+
+
+@dataclass(frozen=True)
+class RetrieverWeights:
+    """How ``Retriever.search`` adds up a document's signals.
+
+    Its score is ``fuse(cosine + centroid * key-centroid cosine, BM25, fusion) + head * key head``
+    (``index.fusion.fuse``): ``fusion`` is the BM25 weight (0 is dense alone, infinity BM25
+    alone), ``centroid`` the weight of the cosine to the centroid of the document's keys, and
+    ``head`` the weight of the key head's score (``index.linear_head.KeyHead``). Tuning
+    (``index.tuning.tune``) chooses them; an index folder records them in its manifest.
+    """
+
+    fusion: float = 0.3
+    centroid: float = 0.0
+    head: float = 0.0
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if math.isnan(value) or value < 0:
+                raise ValueError(f"{f.name} weight must be non-negative. Currently, the {f.name} weight is {value}")
+
+    def without_head(self) -> RetrieverWeights:
+        """The same weights with the key head left out (to measure what the head adds)."""
+        return replace(self, head=0.0)

@@ -28,7 +28,8 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 
 from bot.assistant import Assistant
 from bot.config import Settings, load_settings
-from index.embedder import ONNX_FILE, HashEmbedder
+from index.embedders.fake import HashEmbedder
+from index.embedders.onnx import ONNX_FILE
 from tests.helpers import write_kb
 
 

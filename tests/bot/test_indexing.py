@@ -13,8 +13,8 @@ from bot.config import Settings
 from bot.errors import IndexStoreError
 from bot.indexing import ensure_index, load_index
 from bot.types import Route
-from index import store
-from index.embedder import HashEmbedder
+from index import persist
+from index.embedders.fake import HashEmbedder
 from index.retriever import Retriever
 from tests.helpers import write_article
 
@@ -46,13 +46,13 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def test_index_is_built_once_and_loaded_afterwards(settings: Settings, builds: list[str]) -> None:
     first = ensure_index(settings, HashEmbedder(), progress=False)
-    manifest = store.read_manifest(settings.resolved_index_dir)
+    manifest = persist.read_manifest(settings.resolved_index_dir)
     assert manifest is not None
     created = manifest["created"]
     second = ensure_index(settings, HashEmbedder(), progress=False)
 
     assert len(builds) == 1
-    again = store.read_manifest(settings.resolved_index_dir)
+    again = persist.read_manifest(settings.resolved_index_dir)
     assert again is not None and again["created"] == created
     assert [d.id for d in second.docs] == [d.id for d in first.docs]
 
@@ -93,7 +93,7 @@ def test_a_corrupt_index_is_rebuilt(settings: Settings, builds: list[str], capsy
 
     assert len(builds) == 2
     assert "rebuilding" in capsys.readouterr().err
-    assert store.load(settings.resolved_index_dir)[0].docs == retriever.docs
+    assert persist.load(settings.resolved_index_dir)[0].docs == retriever.docs
 
 
 def test_fusion_weight_setting_applies_to_an_untuned_index(settings: Settings) -> None:
@@ -101,7 +101,7 @@ def test_fusion_weight_setting_applies_to_an_untuned_index(settings: Settings) -
 
     retriever = ensure_index(settings.model_copy(update={"fusion_weight": 0.7}), HashEmbedder(), progress=False)
 
-    assert retriever.weight == 0.7
+    assert retriever.weights.fusion == 0.7
 
 
 def test_a_malformed_article_stops_the_build_with_its_file_and_line(settings: Settings) -> None:

@@ -12,7 +12,7 @@ from bot.assistant import Assistant
 from bot.handlers.answer import SOURCE_MARGIN
 from bot.routing import GROUNDED
 from bot.types import Route
-from index.embedder import ONNX_FILE
+from index.embedders.onnx import ONNX_FILE
 
 pytestmark = pytest.mark.integration
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from index.embedder import HashEmbedder
+from index.embedders.fake import HashEmbedder
 from index.retriever import Hit, Retriever
-from index.types import Document
+from index.types import Document, RetrieverWeights
 from knowledge import load_documents
 from tests.helpers import write_kb
 
@@ -17,8 +18,8 @@ pytestmark = pytest.mark.unit
 EMBEDDER = HashEmbedder()
 
 
-def search(retriever: Retriever, query: str, k: int = 3, weight: float | None = None) -> list[Hit]:
-    return retriever.search(query, EMBEDDER.encode([query])[0], k=k, weight=weight)
+def search(retriever: Retriever, query: str, k: int = 3, weights: RetrieverWeights | None = None) -> list[Hit]:
+    return retriever.search(query, EMBEDDER.encode([query])[0], k=k, weights=weights)
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +80,9 @@ def test_keys_make_a_document_findable_by_a_paraphrase() -> None:
 
 
 def test_bm25_weight_zero_ranks_by_dense_score_alone(retriever: Retriever) -> None:
-    hits = search(retriever, "my requests get 429 too many requests", k=5, weight=0.0)
+    hits = search(
+        retriever, "my requests get 429 too many requests", k=5, weights=replace(retriever.weights, fusion=0.0)
+    )
 
     assert [h.score for h in hits] == [h.dense for h in hits]
 

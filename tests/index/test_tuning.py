@@ -7,9 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.embedder import HashEmbedder
+from index.embedders.fake import HashEmbedder
 from index.retriever import Retriever
 from index.tuning import retrieval_scores, score_matrices, tune
+from index.types import RetrieverWeights
 from knowledge import load_documents
 from tests.helpers import write_kb
 
@@ -45,18 +46,22 @@ def test_retrieval_scores_count_hits_at_one_and_five_and_reciprocal_ranks() -> N
     assert result.as_dict() == {"R@1": 0.3333, "R@5": 0.6667, "MRR@10": 0.5556, "n": 3}
 
 
-def test_tune_sets_the_best_weights_on_the_retriever(tmp_path: Path) -> None:
+def test_tune_returns_the_best_weights_and_changes_nothing(tmp_path: Path) -> None:
     embedder = HashEmbedder()
-    retriever = Retriever.build(load_documents(write_kb(tmp_path)), embedder, weight=0.0)
+    untuned = RetrieverWeights(fusion=0.0)
+    built = Retriever.build(load_documents(write_kb(tmp_path)), embedder, untuned)
     texts = [q for q, _ in LABELLED]
-    matrices = score_matrices(retriever, embedder.encode(texts), texts, [ids for _, ids in LABELLED])
+    matrices = score_matrices(built, embedder.encode(texts), texts, [ids for _, ids in LABELLED])
 
-    chosen = tune(retriever, matrices)
+    chosen, objective = tune(matrices)
+    retriever = built.with_weights(chosen)
 
-    assert (retriever.weight, retriever.centroid_weight) == (chosen["fusion_weight"], chosen["centroid_weight"])
-    tuned = retrieval_scores(matrices.fused(retriever.weight, retriever.centroid_weight), matrices.relevant)
+    assert built.weights == untuned  # tuning returns the weights; applying them is the caller's choice
+    assert (retriever.weights.fusion, retriever.weights.centroid) == (chosen.fusion, chosen.centroid)
+    tuned = retrieval_scores(matrices.fused(retriever.weights.without_head()), matrices.relevant)
     dense = retrieval_scores(matrices.dense, matrices.relevant)
     assert tuned.r1 >= dense.r1 and tuned.mrr10 >= dense.mrr10
     assert tuned.r1 == 1.0
+    assert objective == pytest.approx((tuned.r1 + tuned.mrr10) / 2)
     top = [retriever.search(q, embedder.encode([q])[0], k=1)[0].doc_id for q in texts]
     assert top == [ids[0] for _, ids in LABELLED]

@@ -9,11 +9,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index import store
-from index.embedder import HashEmbedder, encode_messages
+from index import persist
+from index.embedders import encode_messages
+from index.embedders.fake import HashEmbedder
 from index.retriever import Retriever
 from index.sparse import SparseIndex
-from index.types import Document
+from index.types import Document, RetrieverWeights
 from index.vectors import VectorIndex
 from knowledge import load_documents
 from tests.helpers import write_kb
@@ -40,7 +41,7 @@ def results(retriever: Retriever) -> list[list[tuple[str, float, str | None]]]:
 
 @pytest.fixture
 def built(tmp_path: Path) -> Retriever:
-    return Retriever.build(load_documents(write_kb(tmp_path / "kb")), EMBEDDER, weight=0.25, head_weight=0.3)
+    return Retriever.build(load_documents(write_kb(tmp_path / "kb")), EMBEDDER, RetrieverWeights(0.25, head=0.3))
 
 
 def leftovers(parent: Path) -> list[str]:
@@ -48,12 +49,12 @@ def leftovers(parent: Path) -> list[str]:
 
 
 def test_round_trip_gives_identical_search_results(built: Retriever, tmp_path: Path) -> None:
-    folder = store.save(built, tmp_path / "out" / "index", {"model": EMBEDDER.name})
+    folder = persist.save(built, tmp_path / "out" / "index", {"model": EMBEDDER.name})
 
-    loaded, manifest = store.load(folder)
+    loaded, manifest = persist.load(folder)
 
     assert results(loaded) == results(built)
-    assert loaded.weight == 0.25 and loaded.head_weight == 0.3 and loaded.head is not None
+    assert loaded.weights == RetrieverWeights(0.25, head=0.3) and loaded.head is not None
     assert manifest["model"] == EMBEDDER.name
     assert manifest["documents"] == len(built) and manifest["dimensions"] == EMBEDDER.dim
     assert leftovers(folder.parent) == []
@@ -61,41 +62,53 @@ def test_round_trip_gives_identical_search_results(built: Retriever, tmp_path: P
 
 @pytest.mark.parametrize("name", ["docs.json", "vectors.npy", "dense.faiss"])
 def test_a_changed_file_fails_its_checksum(built: Retriever, tmp_path: Path, name: str) -> None:
-    folder = store.save(built, tmp_path / "index", {})
+    folder = persist.save(built, tmp_path / "index", {})
     with (folder / name).open("r+b") as f:
         f.seek(-2, 2)
         last = f.read(1)
         f.seek(-2, 2)
         f.write(bytes([last[0] ^ 0xFF]))
 
-    with pytest.raises(store.IndexStoreError, match=re.escape(f"{name} does not match its checksum")):
-        store.load(folder)
+    with pytest.raises(persist.IndexStoreError, match=re.escape(f"{name} does not match its checksum")):
+        persist.load(folder)
 
 
 def test_a_missing_file_or_manifest_is_reported(built: Retriever, tmp_path: Path) -> None:
-    folder = store.save(built, tmp_path / "index", {})
+    folder = persist.save(built, tmp_path / "index", {})
     (folder / "vectors.npy").unlink()
-    with pytest.raises(store.IndexStoreError, match=r"vectors\.npy is missing"):
-        store.load(folder)
+    with pytest.raises(persist.IndexStoreError, match=r"vectors\.npy is missing"):
+        persist.load(folder)
 
-    with pytest.raises(store.IndexStoreError, match="no index here"):
-        store.load(tmp_path / "nowhere")
+    with pytest.raises(persist.IndexStoreError, match="no index here"):
+        persist.load(tmp_path / "nowhere")
 
 
 def test_an_index_of_another_format_version_is_refused(built: Retriever, tmp_path: Path) -> None:
-    folder = store.save(built, tmp_path / "index", {})
+    folder = persist.save(built, tmp_path / "index", {})
     manifest = json.loads((folder / "manifest.json").read_text())
     (folder / "manifest.json").write_text(json.dumps({**manifest, "format": 99}))
 
-    with pytest.raises(store.IndexStoreError, match="format 99"):
-        store.load(folder)
+    with pytest.raises(persist.IndexStoreError, match="format 99"):
+        persist.load(folder)
+
+
+def test_a_key_head_this_installation_cannot_unpickle_asks_for_a_rebuild(built: Retriever, tmp_path: Path) -> None:
+    # What a head pickled before its class moved looks like: a class in a module that is gone.
+    folder = persist.save(built, tmp_path / "index", {})
+    (folder / "head.joblib").write_bytes(b"cindex.head\nKeyHead\n)\x81.")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["checksums"]["head.joblib"] = persist.sha256_file(folder / "head.joblib")
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+
+    with pytest.raises(persist.IndexStoreError, match=r"head\.joblib cannot be loaded.*rebuild the index"):
+        persist.load(folder)
 
 
 def test_a_failing_save_leaves_the_previous_index_intact(
     built: Retriever, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    folder = store.save(built, tmp_path / "index", {"source": "first"})
-    before = results(store.load(folder)[0])
+    folder = persist.save(built, tmp_path / "index", {"source": "first"})
+    before = results(persist.load(folder)[0])
     other = Retriever.build([Document(id="other", title="Other", text="Something else entirely.")], EMBEDDER)
 
     def broken_save(self: SparseIndex, folder: Path) -> None:
@@ -103,21 +116,21 @@ def test_a_failing_save_leaves_the_previous_index_intact(
 
     monkeypatch.setattr(SparseIndex, "save", broken_save)
     with pytest.raises(OSError, match="disk full"):
-        store.save(other, folder, {"source": "second"})
+        persist.save(other, folder, {"source": "second"})
 
-    loaded, manifest = store.load(folder)
+    loaded, manifest = persist.load(folder)
     assert manifest["source"] == "first"
     assert results(loaded) == before
     assert leftovers(tmp_path) == []
 
 
 def test_saving_over_an_index_replaces_it_without_leftovers(built: Retriever, tmp_path: Path) -> None:
-    folder = store.save(built, tmp_path / "index", {"source": "first"})
+    folder = persist.save(built, tmp_path / "index", {"source": "first"})
     other = Retriever.build([Document(id="other", title="Other", text="Something else entirely.")], EMBEDDER)
 
-    store.save(other, folder, {"source": "second"})
+    persist.save(other, folder, {"source": "second"})
 
-    loaded, manifest = store.load(folder)
+    loaded, manifest = persist.load(folder)
     assert manifest["source"] == "second"
     assert [d.id for d in loaded.docs] == ["other"]
     assert leftovers(tmp_path) == []
@@ -126,12 +139,12 @@ def test_saving_over_an_index_replaces_it_without_leftovers(built: Retriever, tm
 def test_knowledge_hash_changes_with_documents_model_and_parameters() -> None:
     docs = [Document(id="a", title="A", text="Alpha text.")]
     edited = [Document(id="a", title="A", text="Alpha text, edited.")]
-    base = store.knowledge_hash(docs, "m", {"chunk_words": 180})
+    base = persist.knowledge_hash(docs, "m", {"chunk_words": 180})
 
-    assert store.knowledge_hash(list(docs), "m", {"chunk_words": 180}) == base
-    assert store.knowledge_hash(edited, "m", {"chunk_words": 180}) != base
-    assert store.knowledge_hash(docs, "other-model", {"chunk_words": 180}) != base
-    assert store.knowledge_hash(docs, "m", {"chunk_words": 120}) != base
+    assert persist.knowledge_hash(list(docs), "m", {"chunk_words": 180}) == base
+    assert persist.knowledge_hash(edited, "m", {"chunk_words": 180}) != base
+    assert persist.knowledge_hash(docs, "other-model", {"chunk_words": 180}) != base
+    assert persist.knowledge_hash(docs, "m", {"chunk_words": 120}) != base
 
 
 def test_vector_index_is_exact_below_the_threshold_and_hnsw_above() -> None:
@@ -155,7 +168,7 @@ def test_hnsw_index_survives_a_round_trip(tmp_path: Path) -> None:
     retriever = Retriever.build(docs, EMBEDDER, ann_threshold=1)
     assert retriever.dense.kind == "hnsw"
 
-    loaded, manifest = store.load(store.save(retriever, tmp_path / "index", {}))
+    loaded, manifest = persist.load(persist.save(retriever, tmp_path / "index", {}))
 
     assert manifest["dense_kind"] == "hnsw" and loaded.dense.kind == "hnsw"
     assert results(loaded) == results(retriever)

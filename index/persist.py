@@ -7,8 +7,9 @@ Layout of an index folder::
     vectors.npy     unit embeddings (float32, normalised)
     dense.faiss     the FAISS index over vectors.npy
     bm25/           the BM25 sparse matrices (bm25s)
-    head.joblib     the key head (``index.head.KeyHead``), when the index has one; a pickle,
-                    so load only folders this installation wrote (its checksum is verified)
+    head.joblib     the key head (``index.linear_head.KeyHead``), when the index has one; a pickle,
+                    so load only folders this installation wrote (its checksum is verified).
+                    A pickle names the modules of its classes: moving one is a new format.
 
 A build writes a sibling temporary folder and renames it into place, so a crash or a
 failed build never leaves a half-written index where a good one was.
@@ -19,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import shutil
 import tempfile
 import time
@@ -32,12 +34,15 @@ import joblib
 import numpy as np
 
 from index.errors import IndexStoreError
-from index.retriever import DocMeta, Retriever
+from index.linear_head import KeyHead
+from index.retriever import Retriever
 from index.sparse import SparseIndex
-from index.types import Chunk, Document
+from index.types import Chunk, DocMeta, Document, RetrieverWeights
 from index.vectors import VectorIndex
 
-FORMAT_VERSION = 3  # 2: the key head and its weight; 3: the key head reads words only
+# 2: the key head and its weight; 3: the key head reads words only; 4: the key head is pickled
+# from index.linear_head (was index.head), so a folder of format 3 cannot load it.
+FORMAT_VERSION = 4
 
 
 def knowledge_hash(documents: Sequence[Document], model: str, params: dict[str, Any]) -> str:
@@ -86,9 +91,9 @@ def save(retriever: Retriever, folder: Path, manifest: dict[str, Any]) -> Path:
             "units": len(retriever.unit_doc),
             "dimensions": int(retriever.vectors.shape[1]),
             "dense_kind": retriever.dense.kind,
-            "fusion_weight": retriever.weight,
-            "centroid_weight": retriever.centroid_weight,
-            "head_weight": retriever.head_weight,
+            "fusion_weight": retriever.weights.fusion,
+            "centroid_weight": retriever.weights.centroid,
+            "head_weight": retriever.weights.head,
             "checksums": {str(p.relative_to(tmp)): sha256_file(p) for p in files},
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf-8")
@@ -156,7 +161,7 @@ def load(folder: Path, verify: bool = True) -> tuple[Retriever, dict[str, Any]]:
                 raise IndexStoreError(f"{folder}: {name} does not match its checksum; rebuild the index")
     data = json.loads((folder / "docs.json").read_text(encoding="utf-8"))
     vectors = np.load(folder / "vectors.npy")
-    head = joblib.load(folder / "head.joblib") if "head.joblib" in manifest["checksums"] else None
+    head = _load_head(folder) if "head.joblib" in manifest["checksums"] else None
     retriever = Retriever(
         docs=[DocMeta(**d) for d in data["docs"]],
         chunks=[Chunk(**c) for c in data["chunks"]],
@@ -165,9 +170,23 @@ def load(folder: Path, verify: bool = True) -> tuple[Retriever, dict[str, Any]]:
         vectors=vectors,
         dense=VectorIndex.load(folder / "dense.faiss", manifest["dense_kind"]),
         sparse=SparseIndex.load(folder / "bm25"),
-        weight=float(manifest["fusion_weight"]),
-        centroid_weight=float(manifest.get("centroid_weight", 0.0)),
+        weights=RetrieverWeights(
+            fusion=float(manifest["fusion_weight"]),
+            centroid=float(manifest.get("centroid_weight", 0.0)),
+            head=float(manifest.get("head_weight", 0.0)),
+        ),
         head=head,
-        head_weight=float(manifest.get("head_weight", 0.0)),
     )
     return retriever, manifest
+
+
+def _load_head(folder: Path) -> KeyHead:
+    """The pickled key head; IndexStoreError (so the caller rebuilds) when this installation
+    cannot unpickle it, e.g. after one of its classes moved without a new ``FORMAT_VERSION``."""
+    try:
+        head = joblib.load(folder / "head.joblib")
+    except (ImportError, AttributeError, pickle.UnpicklingError) as e:
+        raise IndexStoreError(f"{folder}: head.joblib cannot be loaded ({e}); rebuild the index") from e
+    if not isinstance(head, KeyHead):
+        raise IndexStoreError(f"{folder}: head.joblib holds a {type(head).__name__}, not a key head; rebuild the index")
+    return head

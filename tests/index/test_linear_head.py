@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from index.embedder import HashEmbedder, encode_messages
-from index.head import HeadParams, KeyHead
+from index.embedders import encode_messages
+from index.embedders.fake import HashEmbedder
+from index.linear_head import HeadParams, KeyHead
 from index.retriever import Retriever
-from index.types import Document
+from index.types import Document, RetrieverWeights
 from knowledge import load_documents
 from tests.helpers import write_kb
 
@@ -31,7 +33,7 @@ def encode(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
 
 @pytest.fixture
 def retriever(tmp_path: Path) -> Retriever:
-    return Retriever.build(load_documents(write_kb(tmp_path / "kb")), EMBEDDER, head_weight=0.3)
+    return Retriever.build(load_documents(write_kb(tmp_path / "kb")), EMBEDDER, RetrieverWeights(head=0.3))
 
 
 def test_each_documents_own_questions_go_to_it() -> None:
@@ -60,8 +62,9 @@ def test_without_features_or_weight_the_head_changes_nothing(retriever: Retrieve
     vectors, features = encode(["my requests get 429 too many requests"])
     plain = retriever.search("my requests get 429 too many requests", vectors[0], k=5)
     with_head = retriever.search("my requests get 429 too many requests", vectors[0], k=5, features=features[0])
-    retriever.head_weight = 0.0
-    weightless = retriever.search("my requests get 429 too many requests", vectors[0], k=5, features=features[0])
+    weightless = retriever.with_weights(replace(retriever.weights, head=0.0)).search(
+        "my requests get 429 too many requests", vectors[0], k=5, features=features[0]
+    )
 
     assert [h.score for h in weightless] == [h.score for h in plain]
     head = retriever.head
@@ -75,7 +78,7 @@ def test_without_features_or_weight_the_head_changes_nothing(retriever: Retrieve
 
 
 def test_a_single_document_has_no_head_and_still_answers() -> None:
-    one = Retriever.build(DOCS[:1], EMBEDDER, head_weight=0.3)
+    one = Retriever.build(DOCS[:1], EMBEDDER, RetrieverWeights(head=0.3))
     vectors, features = encode(["invoice pdf"])
 
     assert one.head is None

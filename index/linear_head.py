@@ -3,7 +3,7 @@
 Two classifiers use it: the intent classifier (``bot.intents``) and the key head of the
 retriever (``KeyHead``), which learns from each document's keys (its title and alternative
 questions) which document a query asks for. The views: the encoder features of one pass
-(``index.embedder.intent_features``, every layer's mean, scaled by ``embedding_weight``), TF-IDF
+(``index.embedders.pooling.intent_features``, every layer's mean, scaled by ``embedding_weight``), TF-IDF
 of word uni- and bigrams and TF-IDF of character 2-5-grams. The lexical views catch what a
 frozen embedding blurs: typos, error codes, product names.
 """
