@@ -26,19 +26,12 @@ from sklearn.model_selection import StratifiedKFold
 
 from benchmarks.common import arguments, write_result
 from bot.config import load_settings
-from bot.intents import (
-    SEED,
-    HeadParams,
-    IntentClassifier,
-    choose_threshold,
-    cross_validate,
-    encode_set,
-    fit_head,
-    stack_features,
-    train,
-)
+from bot.intents.crossval import cross_validate
+from bot.intents.model import IntentClassifier
+from bot.intents.training import SEED, choose_threshold, encode_set, train
 from index.embedders.onnx import OnnxMiniLM
 from index.embedders.pooling import intent_features, sentence_vectors
+from index.linear_head import HeadParams, fit_head, stack_features
 from knowledge.intents import IntentSet, load_intents
 
 PARTS = ("banking77", "hwu64", "clinc150", "shipped")

@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from benchmarks.common import DEFAULT_DATASETS, RESULTS, write_result
-from bot.intents import choose_threshold
+from bot.intents.training import choose_threshold
 
 MAX_TOKENS = 64
 BATCH = 32
@@ -245,7 +245,7 @@ def clinc(folder: Path, layers: int, epochs: int, lr: float) -> dict[str, Any]:
         "epochs": epochs,
         "lr": lr,
         "threshold_rule": (
-            f"bot.intents.choose_threshold(min_recall={TARGET_RECALL}) on val + oos_val: the best "
+            f"bot.intents.training.choose_threshold(min_recall={TARGET_RECALL}) on val + oos_val: the best "
             f"in-scope accuracy among thresholds refusing >= {TARGET_RECALL:.0%} of oos_val"
         ),
         "target": {"in_scope_accuracy": 0.965, "out_of_scope_recall": TARGET_RECALL},

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -15,7 +16,8 @@ from bot.advisor import Weights, advise, asks_a_fact, model_fact_reply, model_in
 from bot.config import Settings
 from bot.flows import FlowBook, OutcomeKind, StepView, advance, start
 from bot.handlers import Context, get_handler
-from bot.intents import IntentClassifier, Prediction
+from bot.intents.model import IntentClassifier
+from bot.intents.types import Prediction
 from bot.routing import Decision, decide
 from bot.store import TicketDraft, new_ticket_number
 from bot.types import Reply, Route, Source
@@ -37,6 +39,7 @@ class Understanding:
     prediction: Prediction | None
     hits: tuple[Hit, ...]
     decision: Decision
+    topics: Mapping[str, str] = field(default_factory=dict)  # the intents' customer-facing labels
 
 
 def understand(
@@ -46,7 +49,8 @@ def understand(
     prediction = intents.predict_one(text, encoding.features) if intents is not None else None
     hits = retriever.search(text, encoding.vector, k=RETRIEVE_K, features=encoding.features)
     routes = intents.routes if intents is not None else None
-    return Understanding(prediction, tuple(hits), decide(text, hits, settings, prediction, routes))
+    topics = intents.topics if intents is not None else {}
+    return Understanding(prediction, tuple(hits), decide(text, hits, settings, prediction, routes), topics)
 
 
 def respond(conversation_id: str | None, text: str, understood: Understanding, settings: Settings) -> Reply:
@@ -60,6 +64,7 @@ def respond(conversation_id: str | None, text: str, understood: Understanding, s
         intent=d.intent,
         confidence=d.confidence,
         runner_up=d.runner_up,
+        topics=understood.topics,
     )
     return get_handler(d.route)(ctx)
 

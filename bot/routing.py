@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from bot.config import Settings
 from bot.handlers.smalltalk import smalltalk_intent
-from bot.intents import Prediction
+from bot.intents.types import Prediction
 from bot.types import Route
 from index.types import Hit
 

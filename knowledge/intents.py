@@ -1,6 +1,8 @@
 """Intent examples: the shipped ``intents.yaml`` or a CSV of ``text,intent`` rows.
 
-Rows whose intent is ``out_of_scope`` are negatives: messages no intent covers. Every loader
+Rows whose intent is ``out_of_scope`` are negatives: messages no intent covers. In YAML every
+intent also has a ``label:``, the words a customer reads when asked which of two intents is
+meant; a CSV has none (the assistant then names an intent after its identifier). Every loader
 checks what it reads and fails with ``KnowledgeError`` naming the file, the line and the reason.
 """
 
@@ -25,20 +27,28 @@ MIN_EXAMPLES = 2
 
 @dataclass(frozen=True)
 class IntentSet:
-    """Labelled examples, each intent's route, and out-of-scope negatives."""
+    """Labelled examples, each intent's route, and out-of-scope negatives.
+
+    ``labels`` are the examples' intent names, one per text (the classifier's targets);
+    ``topics`` maps an intent to its customer-facing ``label:`` from the YAML file.
+    """
 
     texts: tuple[str, ...]
     labels: tuple[str, ...]
     routes: dict[str, str] = field(default_factory=dict)
     negatives: tuple[str, ...] = ()
     source: str = ""
+    topics: dict[str, str] = field(default_factory=dict)
 
     @property
     def intents(self) -> list[str]:
         return sorted(set(self.labels))
 
     def fingerprint(self) -> str:
-        """A hash of everything training depends on, so a changed file means a new model."""
+        """A hash of everything training depends on, so a changed file means a new model.
+
+        The topics are left out: rewording a label must not cost a retraining.
+        """
         h = hashlib.sha256()
         for text, label in zip(self.texts, self.labels, strict=True):
             h.update(f"{label}\t{text}\n".encode())
@@ -66,7 +76,13 @@ def load_intents(path: str | Path) -> IntentSet:
     raise KnowledgeError(path, f"unknown format {suffix or '(none)'}; use .yaml or .csv")
 
 
-def _check(path: Path, rows: list[tuple[str, str, int]], routes: dict[str, str], negatives: list[str]) -> IntentSet:
+def _check(
+    path: Path,
+    rows: list[tuple[str, str, int]],
+    routes: dict[str, str],
+    negatives: list[str],
+    topics: dict[str, str] | None = None,
+) -> IntentSet:
     """Validate (text, intent, line) rows as a whole and build the set."""
     seen: dict[str, tuple[str, int]] = {}
     for text, intent, line in rows:
@@ -97,6 +113,7 @@ def _check(path: Path, rows: list[tuple[str, str, int]], routes: dict[str, str],
         routes={i: routes.get(i, DEFAULT_ROUTE) for i in counts},
         negatives=tuple(negatives),
         source=str(path),
+        topics=dict(topics or {}),
     )
 
 
@@ -140,7 +157,7 @@ def _check_route(path: Path, route: str, line: int) -> None:
 
 
 def _load_yaml(path: Path) -> IntentSet:
-    """``intents: {name: {route, examples: [...]}}`` and ``out_of_scope: [...]``, with line numbers."""
+    """``intents: {name: {label, route, examples: [...]}}`` and ``out_of_scope: [...]``, with line numbers."""
     root = compose_yaml(path)
     if not isinstance(root, yaml.MappingNode):
         raise KnowledgeError(path, "expected a mapping with 'intents:' at the top", line=1)
@@ -152,10 +169,11 @@ def _load_yaml(path: Path) -> IntentSet:
         raise KnowledgeError(path, "'intents' must map intent names to entries", line=_line(intents_node))
     rows: list[tuple[str, str, int]] = []
     routes: dict[str, str] = {}
+    topics: dict[str, str] = {}
     for name_node, entry in intents_node.value:
         name = str(name_node.value).strip()
         if not isinstance(entry, yaml.MappingNode):
-            raise KnowledgeError(path, f"intent {name!r} must have 'route' and 'examples'", line=_line(entry))
+            raise KnowledgeError(path, f"intent {name!r} must have 'label', 'route' and 'examples'", line=_line(entry))
         fields = {k.value: v for k, v in entry.value}
         if "route" in fields:
             route = str(fields["route"].value)
@@ -166,13 +184,30 @@ def _load_yaml(path: Path) -> IntentSet:
             raise KnowledgeError(path, f"intent {name!r} needs a list of examples", line=_line(entry), field="examples")
         for node in examples.value:
             rows.append((_text(path, node, name), name, _line(node)))
+        topics[name] = _label(path, fields.get("label"), name, _line(name_node))
     negatives: list[str] = []
     if OUT_OF_SCOPE in top:
         node = top[OUT_OF_SCOPE]
         if not isinstance(node, yaml.SequenceNode):
             raise KnowledgeError(path, "'out_of_scope' must be a list of texts", line=_line(node))
         negatives = [_text(path, n, OUT_OF_SCOPE) for n in node.value]
-    return _check(path, rows, routes, negatives)
+    return _check(path, rows, routes, negatives, topics)
+
+
+def _label(path: Path, node: yaml.Node | None, intent: str, intent_line: int) -> str:
+    """The customer-facing label of ``intent``: required, one line of text."""
+    if node is None:
+        raise KnowledgeError(
+            path,
+            f"intent {intent!r} needs a 'label:', the words a customer taps (e.g. 'A 429 rate limit error')",
+            line=intent_line,
+            field="label",
+        )
+    scalar = isinstance(node, yaml.ScalarNode) and not node.tag.endswith(":null")  # `label:` and `label: ~`
+    text = str(node.value).strip() if scalar else ""
+    if not text or "\n" in text:
+        raise KnowledgeError(path, f"intent {intent!r} has an empty or non-text label", line=_line(node), field="label")
+    return text
 
 
 def _line(node: yaml.Node) -> int:

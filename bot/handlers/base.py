@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 from bot.config import Settings
 from bot.types import Reply, Route
@@ -21,6 +21,7 @@ class Context:
     intent: str | None = None
     confidence: float = 0.0
     runner_up: str | None = None
+    topics: Mapping[str, str] = field(default_factory=dict)  # intent -> its label: in intents.yaml
 
 
 Handler = Callable[[Context], Reply]

@@ -59,7 +59,7 @@ def test_handoff_opens_a_ticket_and_the_bot_goes_quiet(assistant: Assistant) -> 
 
 
 def test_shipped_intents_are_trained_once_and_cached(assistant: Assistant) -> None:
-    from bot.intents import read_manifest
+    from bot.intents.files import read_manifest
 
     manifest = read_manifest(assistant.settings.intent_model_dir)
 
@@ -68,3 +68,4 @@ def test_shipped_intents_are_trained_once_and_cached(assistant: Assistant) -> No
     assert assistant.intents is not None
     assert manifest["fingerprint"] == assistant.intents.fingerprint
     assert len(manifest["labels"]) >= 24
+    assert assistant.intents.topics["error_rate_limit"] == "A 429 rate limit error"  # its label: in intents.yaml

@@ -6,6 +6,7 @@ retrieval cosine it routes on. The thresholds are set explicitly, apart from eac
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -13,10 +14,12 @@ import pytest
 
 from bot.config import Settings
 from bot.handlers import Context, get_handler
-from bot.intents import Prediction
+from bot.intents.types import Prediction
 from bot.routing import decide
 from bot.types import Route
 from index.types import Chunk, Hit
+from knowledge import PACKAGE_DIR
+from knowledge.intents import load_intents
 
 pytestmark = pytest.mark.unit
 
@@ -44,6 +47,12 @@ def settings(tmp_path: Path) -> Settings:
         answer_threshold=ANSWER,
         clarify_margin=MARGIN,
     )
+
+
+@pytest.fixture(scope="module")
+def topics() -> Mapping[str, str]:
+    """The shipped intents' labels (their ``label:`` in knowledge/intents.yaml)."""
+    return load_intents(PACKAGE_DIR / "intents.yaml").topics
 
 
 def hit(dense: float, doc_id: str = "rate-limits") -> Hit:
@@ -159,7 +168,7 @@ def test_retrieval_sure_on_its_own_answers_instead_of_asking(settings: Settings)
     assert d.route is Route.TROUBLESHOOT
 
 
-def test_clarifying_question_offers_both_topics_as_quick_replies(settings: Settings) -> None:
+def test_clarifying_question_offers_both_topics_as_quick_replies(settings: Settings, topics: Mapping[str, str]) -> None:
     p = prediction("error_rate_limit", 0.52, "human_handoff", 0.45)
     d = decide("429 errors, get me someone", [], settings, p, ROUTES)
     ctx = Context(
@@ -170,6 +179,7 @@ def test_clarifying_question_offers_both_topics_as_quick_replies(settings: Setti
         intent=d.intent,
         confidence=d.confidence,
         runner_up=d.runner_up,
+        topics=topics,
     )
 
     reply = get_handler(d.route)(ctx)
@@ -180,7 +190,7 @@ def test_clarifying_question_offers_both_topics_as_quick_replies(settings: Setti
     assert reply.intent == "error_rate_limit" and reply.conversation_id == "c1"
 
 
-def test_clarifying_question_names_unknown_intents_readably(settings: Settings) -> None:
+def test_clarifying_question_names_unknown_intents_readably(settings: Settings, topics: Mapping[str, str]) -> None:
     ctx = Context(
         conversation_id="c2",
         text="x",
@@ -189,6 +199,7 @@ def test_clarifying_question_names_unknown_intents_readably(settings: Settings) 
         intent="refund_status",
         confidence=0.5,
         runner_up="cancel_plan",
+        topics=topics,
     )
 
     reply = get_handler(Route.CLARIFY)(ctx)

@@ -16,16 +16,19 @@ pytestmark = pytest.mark.unit
 VALID_YAML = """\
 intents:
   rate_limit:
+    label: A 429 rate limit error
     route: troubleshoot
     examples:
       - I keep getting 429 errors
       - too many requests from the API
   human_handoff:
+    label: "Talk to a person"
     route: handoff
     examples:
       - let me talk to a person
       - connect me with a human agent
   invoices:
+    label: Invoices
     examples:
       - where is my invoice
       - download the invoice as PDF
@@ -84,6 +87,11 @@ def test_yaml_reads_examples_routes_and_negatives(tmp_path: Path, name: str) -> 
     assert data.negatives == ("what is the weather in Paris", "recommend a pasta recipe")
     assert OUT_OF_SCOPE not in data.labels
     assert data.source == str(path)
+    assert data.topics == {
+        "rate_limit": "A 429 rate limit error",
+        "human_handoff": "Talk to a person",
+        "invoices": "Invoices",
+    }
 
 
 def test_csv_reads_examples_routes_and_turns_out_of_scope_rows_into_negatives(tmp_path: Path) -> None:
@@ -245,7 +253,7 @@ def test_yaml_without_intents_key_is_reported_at_line_one(tmp_path: Path) -> Non
 @pytest.mark.parametrize("empty", ['""', "'   '", "", "[]"])
 def test_yaml_empty_example_names_its_line_and_intent(tmp_path: Path, empty: str) -> None:
     text = f"intents:\n  greeting:\n    examples:\n      - hello\n      - {empty}\n"
-    text += "  goodbye:\n    examples: [bye, ciao]\n"
+    text += "  goodbye:\n    label: Goodbye\n    examples: [bye, ciao]\n"
     path = write(tmp_path, "intents.yaml", text)
 
     err = error_of(path)
@@ -261,6 +269,7 @@ def test_yaml_unknown_route_is_reported_at_the_route_line(tmp_path: Path) -> Non
         """\
         intents:
           greeting:
+            label: Just saying hello
             route: smalltalk
             examples: [hello, hi]
           human:
@@ -271,12 +280,14 @@ def test_yaml_unknown_route_is_reported_at_the_route_line(tmp_path: Path) -> Non
 
     err = error_of(path)
 
-    assert (err.line, err.field) == (7, "route")
+    assert (err.line, err.field) == (8, "route")
     assert "unknown route 'escalate'" in str(err)
 
 
 def test_yaml_intent_without_example_list_is_reported(tmp_path: Path) -> None:
-    path = write(tmp_path, "intents.yaml", "intents:\n  a:\n    examples: [x, y]\n  b:\n    route: answer\n")
+    path = write(
+        tmp_path, "intents.yaml", "intents:\n  a:\n    label: A\n    examples: [x, y]\n  b:\n    route: answer\n"
+    )
 
     err = error_of(path)
 
@@ -285,12 +296,16 @@ def test_yaml_intent_without_example_list_is_reported(tmp_path: Path) -> None:
 
 
 def test_yaml_out_of_scope_that_is_not_a_list_is_reported(tmp_path: Path) -> None:
-    path = write(tmp_path, "intents.yaml", "intents:\n  a:\n    examples: [x, y]\n  b:\n    examples: [z, w]\n")
+    path = write(
+        tmp_path,
+        "intents.yaml",
+        "intents:\n  a:\n    label: A\n    examples: [x, y]\n  b:\n    label: B\n    examples: [z, w]\n",
+    )
     path.write_text(path.read_text(encoding="utf-8") + "out_of_scope: weather\n", encoding="utf-8")
 
     err = error_of(path)
 
-    assert err.line == 6
+    assert err.line == 8
     assert "'out_of_scope' must be a list" in str(err)
 
 
@@ -298,14 +313,49 @@ def test_yaml_same_example_under_two_intents_is_refused(tmp_path: Path) -> None:
     path = write(
         tmp_path,
         "intents.yaml",
-        "intents:\n  a:\n    examples:\n      - reset my key\n      - new key\n  b:\n    examples:\n"
-        "      - rotate key\n      - Reset my key\n",
+        "intents:\n  a:\n    label: A\n    examples:\n      - reset my key\n      - new key\n  b:\n    label: B\n"
+        "    examples:\n      - rotate key\n      - Reset my key\n",
     )
 
     err = error_of(path)
 
-    assert err.line == 9
-    assert "(line 4)" in str(err)
+    assert err.line == 11
+    assert "(line 5)" in str(err)
+
+
+@pytest.mark.parametrize(
+    ("entry", "line"),
+    [
+        ("    examples: [agent please, a person]\n", 5),  # no label: the intent's own line
+        ("    label:\n    examples: [agent please, a person]\n", 6),
+        ("    label: '  '\n    examples: [agent please, a person]\n", 6),
+        ("    label: ~\n    examples: [agent please, a person]\n", 6),
+        ("    label: [a, list]\n    examples: [agent please, a person]\n", 6),
+    ],
+    ids=["missing", "empty", "blank", "null", "not-text"],
+)
+def test_yaml_intent_without_a_label_names_file_line_and_intent(tmp_path: Path, entry: str, line: int) -> None:
+    text = "intents:\n  greeting:\n    label: Just saying hello\n    examples: [hello, hi]\n  human_handoff:\n"
+    path = write(tmp_path, "intents.yaml", text + entry)
+
+    err = error_of(path)
+
+    assert (err.line, err.field) == (line, "label")
+    assert "'human_handoff'" in str(err)
+    assert isinstance(err, SupportbotError) and isinstance(err, ValueError)
+
+
+def test_a_reworded_label_keeps_the_fingerprint(tmp_path: Path) -> None:
+    # Labels are what the customer reads, not what the classifier learns: no retraining for them.
+    before = load_intents(write(tmp_path, "intents.yaml", VALID_YAML))
+    after = load_intents(write(tmp_path, "edited.yaml", VALID_YAML.replace("Talk to a person", "Speak to our team")))
+
+    assert after.topics["human_handoff"] == "Speak to our team"
+    assert after.fingerprint() == before.fingerprint()
+
+
+def test_csv_has_no_labels(tmp_path: Path) -> None:
+    assert load_intents(write(tmp_path, "intents.csv", VALID_CSV)).topics == {}
 
 
 def test_csv_saved_by_a_spreadsheet_with_a_byte_order_mark_loads(tmp_path: Path) -> None:
