@@ -15,6 +15,24 @@ _EXPORTS = {
     "Reply": "bot.types",
     "Route": "bot.types",
     "Source": "bot.types",
+    # the staff side
+    "SupportDesk": "bot.desk",
+    "Activity": "bot.desk_types",
+    "ConversationTranscript": "bot.desk_types",
+    "FeedbackEntry": "bot.desk_types",
+    "IntentActivity": "bot.desk_types",
+    "StaffSession": "bot.desk_types",
+    "TicketDetail": "bot.desk_types",
+    "TicketSummary": "bot.desk_types",
+    "TranscriptLine": "bot.desk_types",
+    "UnansweredQuestion": "bot.desk_types",
+    "WidgetKey": "bot.desk_types",
+    "normalize_origin": "bot.origins",
+    # errors
+    "SupportbotError": "bot.errors",
+    "InputError": "bot.errors",
+    "NotFound": "bot.errors",
+    "Conflict": "bot.errors",
 }
 
 __all__ = list(_EXPORTS)

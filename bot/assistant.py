@@ -12,11 +12,13 @@ from threadpoolctl import threadpool_limits
 
 from bot.advisor import ADVISOR_KEYS
 from bot.config import Settings, load_settings
+from bot.desk import SupportDesk
 from bot.dialogue import ConversationState, Parts, Understanding, converse, respond, understand
 from bot.errors import InputError
 from bot.flows import FlowBook
 from bot.indexing import ensure_index, load_index
-from bot.intents import IntentClassifier, ensure_model
+from bot.intents.model import IntentClassifier
+from bot.intents.training import ensure_model
 from bot.store import StaleConversation, Store
 from bot.types import Reply
 from index.embedders import Embedder, Encoding, encode_messages, make_embedder
@@ -111,6 +113,12 @@ class Assistant:
             self.warm_up()
         assert self._store is not None
         return self._store
+
+    @property
+    def desk(self) -> SupportDesk:
+        """The staff side (tickets, staff accounts, widget keys, analytics) over this
+        assistant's database: one connection pool for the customers' turns and the staff."""
+        return SupportDesk(self.store)
 
     @property
     def flows(self) -> FlowBook | None:

@@ -8,13 +8,10 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot.errors import SupportbotError
 from knowledge import PACKAGE_DIR
-
-if TYPE_CHECKING:
-    from bot.store import Store
 
 
 def _print_json(obj: Any) -> None:
@@ -192,7 +189,7 @@ def cmd_tune(args: argparse.Namespace) -> int:
 def cmd_index_build(args: argparse.Namespace) -> int:
     from bot.config import load_settings
     from bot.indexing import build
-    from index.embedder import make_embedder
+    from index.embedders import make_embedder
     from knowledge import load_documents
 
     settings = load_settings()
@@ -203,7 +200,7 @@ def cmd_index_build(args: argparse.Namespace) -> int:
     retriever = build(documents, embedder, out, settings, source=str(kb))
     print(f"indexed {len(retriever.docs)} documents, {len(retriever.chunks)} chunks into {out}", file=sys.stderr)
     if kb == settings.knowledge_dir and settings.resolved_intents_file.is_file():
-        from bot.intents import ensure_model
+        from bot.intents.training import ensure_model
 
         ensure_model(settings.resolved_intents_file, settings.intent_model_dir, embedder)
         print(f"intent model ready in {settings.intent_model_dir}", file=sys.stderr)
@@ -212,7 +209,7 @@ def cmd_index_build(args: argparse.Namespace) -> int:
 
 def _embedder() -> Any:
     from bot.config import load_settings
-    from index.embedder import make_embedder
+    from index.embedders import make_embedder
 
     settings = load_settings()
     embedder = make_embedder(settings.embedder, settings.model_cache_dir, settings.threads)
@@ -221,7 +218,7 @@ def _embedder() -> Any:
 
 
 def cmd_intents_train(args: argparse.Namespace) -> int:
-    from bot.intents import train_from
+    from bot.intents.training import train_from
     from knowledge.intents import load_intents
 
     data = load_intents(args.data)
@@ -234,7 +231,8 @@ def cmd_intents_train(args: argparse.Namespace) -> int:
 
 
 def cmd_intents_predict(args: argparse.Namespace) -> int:
-    from bot.intents import IntentClassifier, features_of
+    from bot.intents.model import IntentClassifier
+    from bot.intents.training import features_of
 
     embedder = _embedder()
     model = IntentClassifier.load(args.model, embedder.name)
@@ -250,7 +248,8 @@ def cmd_intents_predict(args: argparse.Namespace) -> int:
 
 def cmd_intents_eval(args: argparse.Namespace) -> int:
     from bot.config import load_settings
-    from bot.intents import cross_validate, encode_set
+    from bot.intents.crossval import cross_validate
+    from bot.intents.training import encode_set
     from knowledge.intents import load_intents
 
     data = load_intents(args.data or load_settings().resolved_intents_file)
@@ -270,37 +269,29 @@ def cmd_intents_eval(args: argparse.Namespace) -> int:
     return 0
 
 
-def _store(args: argparse.Namespace) -> Store:
-    """The configured database, migrated to the newest schema."""
-    from bot.config import load_settings
-    from bot.store import Store
+def _desk(args: argparse.Namespace) -> Any:
+    """The staff side over the configured database, migrated to the newest schema (no model loads)."""
+    from bot import SupportDesk
 
-    store = Store(load_settings().resolved_database_url)
-    store.migrate()
-    return store
+    return SupportDesk.open()
 
 
 def cmd_tickets(args: argparse.Namespace) -> int:
-    store = _store(args)
+    desk = _desk(args)
     if args.show:
-        ticket = store.ticket(args.show)
-        if ticket is None:
-            raise SupportbotError(f"no ticket {args.show}")
-        _print_json(ticket)
+        _print_json(desk.ticket(args.show).to_json())
         return 0
     if args.release:
-        ticket = store.ticket(args.release)
-        if ticket is None:
-            raise SupportbotError(f"no ticket {args.release}")
-        store.release(ticket["conversation_id"])
-        print(f"released conversation {ticket['conversation_id']} back to the bot; {args.release} closed")
+        ticket = desk.ticket(args.release)
+        desk.release(args.release)
+        print(f"released conversation {ticket.conversation_id} back to the bot; {args.release} closed")
         return 0
-    for t in store.tickets(args.status):
+    for t in desk.tickets(args.status):
         if args.json:
-            _print_json(t)
+            _print_json(t.to_json())
         else:
-            words = " / ".join(t["summary"].get("customer_words", [])[-1:])
-            print(f"{t['number']}  {t['status']:<7} {t['reason']:<16} {t['conversation_id']}  {words[:60]}")
+            words = " / ".join(t.summary.get("customer_words", [])[-1:])
+            print(f"{t.number}  {t.status:<7} {t.reason:<16} {t.conversation_id}  {words[:60]}")
     return 0
 
 
@@ -311,30 +302,30 @@ def cmd_staff_add(args: argparse.Namespace) -> int:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = getpass.getpass(f"password for {args.username}: ")
-    _store(args).add_staff(args.username, password)
+    _desk(args).add_staff(args.username, password)
     print(f"staff account {args.username} ready", file=sys.stderr)
     return 0
 
 
 def cmd_widget_key(args: argparse.Namespace) -> int:
-    store = _store(args)
+    desk = _desk(args)
     if args.widget_command == "create":
-        key = store.create_widget_key(args.origin)
-        print(key)
-        origins = ", ".join(next(k for k in store.widget_keys() if k["key"] == key)["origins"])
-        print(f"embed on pages of {origins} with:", file=sys.stderr)
+        key = desk.create_widget_key(args.origin)
+        print(key.key)
+        print(f"embed on pages of {', '.join(key.origins)} with:", file=sys.stderr)
         print(
-            f'  <script src="https://YOUR-SUPPORTBOT-HOST/widget.js" data-key="{key}" async></script>', file=sys.stderr
+            f'  <script src="https://YOUR-SUPPORTBOT-HOST/widget.js" data-key="{key.key}" async></script>',
+            file=sys.stderr,
         )
     elif args.widget_command == "revoke":
-        store.revoke_widget_key(args.key)
+        desk.revoke_widget_key(args.key)
         print(f"revoked {args.key} (servers stop accepting it within 10 seconds)", file=sys.stderr)
     else:
-        for k in store.widget_keys():
+        for k in desk.widget_keys():
             if args.json:
-                _print_json(k)
+                _print_json(k.to_json())
             else:
-                print(f"{k['key']}  {'revoked' if k['revoked'] else 'active ':<7}  {' '.join(k['origins'])}")
+                print(f"{k.key}  {'revoked' if k.revoked else 'active ':<7}  {' '.join(k.origins)}")
     return 0
 
 

@@ -34,7 +34,7 @@ class Settings(BaseSettings):
     )
     fusion_weight: float = Field(default=0.5, ge=0.0, description="BM25 weight in the fused score")
     centroid_weight: float = Field(default=0.0, ge=0.0, description="weight of the key-centroid cosine")
-    head_weight: float = Field(default=0.2, ge=0.0, description="weight of the key head's score (index.head)")
+    head_weight: float = Field(default=0.2, ge=0.0, description="weight of the key head's score (index.linear_head)")
     answer_threshold: float = Field(
         default=0.62, description="retrieval confidence needed to answer a message no intent covers"
     )

@@ -24,9 +24,7 @@ import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from bot.errors import SupportbotError
-from bot.origins import normalize_origin
-from bot.store import Store
+from bot import InputError, SupportDesk, normalize_origin
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -44,8 +42,8 @@ class WidgetKeys:
     (a revoked key stops working within that time). A key or origin not seen yet causes a
     read at most every ``miss_ttl`` seconds, so a new key works at once."""
 
-    def __init__(self, store: Store, ttl: float = 10.0, miss_ttl: float = 1.0) -> None:
-        self.store = store
+    def __init__(self, desk: SupportDesk, ttl: float = 10.0, miss_ttl: float = 1.0) -> None:
+        self.desk = desk
         self.ttl = ttl
         self.miss_ttl = miss_ttl
         self._keys: dict[str, frozenset[str]] = {}
@@ -54,7 +52,7 @@ class WidgetKeys:
 
     def _refresh(self, missed: bool = False) -> None:
         if time.monotonic() - self._read_at > (self.miss_ttl if missed else self.ttl):
-            self._keys = self.store.active_widget_keys()
+            self._keys = dict(self.desk.active_widget_origins())
             self._origins = frozenset().union(*self._keys.values())
             self._read_at = time.monotonic()
 
@@ -112,7 +110,7 @@ def _origin(value: str | None) -> str | None:
         return None
     try:
         return normalize_origin(value)
-    except SupportbotError:
+    except InputError:
         return None
 
 

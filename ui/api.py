@@ -17,8 +17,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
+from bot import Conflict, InputError, NotFound
 from bot.assistant import Assistant
-from bot.errors import InputError
 from bot.types import Reply
 from ui.metrics import Metrics
 
@@ -98,10 +98,7 @@ def _reply(assistant: Assistant, request: ChatRequest) -> Reply:
         raise HTTPException(
             status_code=413, detail=f"the message has {len(request.message)} characters; the limit is {limit}"
         )
-    try:
-        return assistant.reply(request.conversation_id, request.message, request.client_message_id)
-    except InputError as e:
-        raise HTTPException(status_code=422, detail=str(e)) from e
+    return assistant.reply(request.conversation_id, request.message, request.client_message_id)
 
 
 def _pieces(text: str, words: int = 6) -> Iterator[str]:
@@ -145,11 +142,7 @@ def api_router(assistant: Assistant, metrics: Metrics) -> APIRouter:
     @router.get("/conversations/{conversation_id}", response_model=TranscriptOut, responses={404: {"model": ErrorOut}})
     def conversation(conversation_id: str) -> dict[str, Any]:
         """The customer's own transcript: every message and the reply it got."""
-        stored = assistant.store.conversation(conversation_id)
-        if stored is None:
-            raise HTTPException(status_code=404, detail=f"no conversation {conversation_id!r}")
-        turns = assistant.store.transcript(conversation_id)
-        return {"conversation_id": conversation_id, "status": stored.status, "turns": turns}
+        return assistant.desk.conversation(conversation_id).to_json()
 
     @router.post("/feedback", response_model=Ok, responses=errors)
     def feedback(request: FeedbackRequest) -> Ok:
@@ -187,6 +180,10 @@ def install(app: FastAPI, assistant: Assistant) -> None:
     async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
         return JSONResponse(status_code=exc.status_code, content={"error": str(exc.detail)}, headers=exc.headers)
 
+    # The one mapping of supportbot's errors to status codes: by type, never by message text.
+    for error, status in ((NotFound, 404), (Conflict, 409), (InputError, 422)):
+        app.add_exception_handler(error, _answer_with(status))
+
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         problems = [f"{'.'.join(str(p) for p in e['loc'] if p != 'body') or 'body'}: {e['msg']}" for e in exc.errors()]
@@ -200,9 +197,18 @@ def install(app: FastAPI, assistant: Assistant) -> None:
     def readyz() -> Ok:
         """Ready when the model and the index are loaded and the database answers."""
         try:
-            ready = assistant.retriever is not None and assistant.store.ping()
+            ready = assistant.retriever is not None and assistant.desk.ping()
         except Exception as e:
             raise HTTPException(status_code=503, detail=f"not ready: {type(e).__name__}") from e
         if not ready:
             raise HTTPException(status_code=503, detail="not ready: the database does not answer")
         return Ok()
+
+
+def _answer_with(status: int) -> Any:
+    """An exception handler answering ``status`` with the error's message as ``{"error": ...}``."""
+
+    async def answer(_: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse(status_code=status, content={"error": str(exc)})
+
+    return answer

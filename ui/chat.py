@@ -6,8 +6,8 @@ from typing import Any
 
 import gradio as gr
 
+from bot import InputError, NotFound
 from bot.assistant import Assistant
-from bot.errors import InputError
 from bot.types import Reply
 
 MAX_QUICK_REPLIES = 3
@@ -42,16 +42,19 @@ def staff_update(
     is back with the bot); None when nothing changed. The page asks every few seconds."""
     if conversation is None or seen is None:
         return None
-    turns = [t for t in assistant.store.transcript(conversation) if t["seq"] > seen]
-    written = [t for t in turns if t["author"] == "staff"]
-    stored = assistant.store.conversation(conversation)
-    back_to_bot = stored is not None and stored.status == "bot"
+    try:
+        stored = assistant.desk.conversation(conversation)
+    except NotFound:
+        return None
+    turns = [t for t in stored.turns if t.seq > seen]
+    written = [t for t in turns if t.author == "staff"]
+    back_to_bot = stored.status == "bot"
     if not written and not back_to_bot:
         return None
     history = list(history or [])
     for turn in written:
-        history.append({"role": "assistant", "content": f"**Support team:** {turn['reply']['reply']}"})
-    return history, None if back_to_bot else max((t["seq"] for t in turns), default=seen)
+        history.append({"role": "assistant", "content": f"**Support team:** {turn.text}"})
+    return history, None if back_to_bot else max((t.seq for t in turns), default=seen)
 
 
 def build_page(assistant: Assistant) -> gr.Blocks:
@@ -71,8 +74,8 @@ def build_page(assistant: Assistant) -> gr.Blocks:
             return ("", history, conversation, seen, *_buttons(None))
         history.append({"role": "assistant", "content": format_reply(reply), "metadata": None})
         if reply.route.value == "handoff" and seen is None:
-            stored = assistant.store.conversation(reply.conversation_id)
-            seen = stored.turns if stored else 0  # from now on, show what a person writes
+            # from now on, show what a person writes
+            seen = assistant.desk.conversation(reply.conversation_id).last_seq
         return ("", history, reply.conversation_id, seen, *_buttons(reply))
 
     def staff_replies(history: list[dict[str, Any]], conversation: str | None, seen: int | None) -> tuple[Any, ...]:

@@ -54,7 +54,7 @@ def create_app(assistant: Assistant) -> FastAPI:
 
     install(app, assistant)
     app.include_router(staff_console(assistant))
-    app.add_middleware(CrossOriginGuard, keys=WidgetKeys(assistant.store))
+    app.add_middleware(CrossOriginGuard, keys=WidgetKeys(assistant.desk))
     widget = _widget_script()
 
     @app.get("/widget.js", include_in_schema=False)

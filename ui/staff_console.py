@@ -13,15 +13,15 @@ import html
 import io
 import threading
 import time
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from bot import Activity, IntentActivity, NotFound, SupportbotError, TicketDetail, TranscriptLine, UnansweredQuestion
 from bot.assistant import Assistant
-from bot.errors import SupportbotError
-from bot.store.analytics import activity
 from ui.markdown import to_html
 
 COOKIE = "supportbot_staff"
@@ -84,40 +84,40 @@ class Plots:
         self.assistant = assistant
         self.ttl = ttl
         self._lock = threading.Lock()
-        self._cache: dict[int, tuple[float, dict[str, Any], str]] = {}
+        self._cache: dict[int, tuple[float, Activity, str]] = {}
 
-    def get(self, days: int) -> tuple[dict[str, Any], str]:
+    def get(self, days: int) -> tuple[Activity, str]:
         with self._lock:
             cached = self._cache.get(days)
             if cached is None or time.monotonic() - cached[0] > self.ttl:
-                figures = activity(self.assistant.store, days)
+                figures = self.assistant.desk.activity(days)
                 cached = (time.monotonic(), figures, _draw(figures))
                 self._cache[days] = cached
             return cached[1], cached[2]
 
 
-def _draw(figures: dict[str, Any]) -> str:
+def _draw(figures: Activity) -> str:
     """Three panels: conversations and messages per day, replies by route, thumbs up and down."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    days = [d[5:] for d in figures["days"]]
+    days = [d[5:] for d in figures.days]
     fig, (daily, routes, thumbs) = plt.subplots(
         1, 3, figsize=(13, 3.6), gridspec_kw={"width_ratios": [2.4, 1.4, 0.8]}, constrained_layout=True
     )
-    daily.plot(days, figures["messages"], marker="o", ms=3, label="customer messages", color="#0969da")
-    daily.bar(days, figures["conversations"], label="conversations started", color="#8c959f", alpha=0.6)
+    daily.plot(days, figures.messages, marker="o", ms=3, label="customer messages", color="#0969da")
+    daily.bar(days, figures.conversations, label="conversations started", color="#8c959f", alpha=0.6)
     daily.set_title("Per day")
     daily.legend(loc="upper left", fontsize=8)
     daily.tick_params(axis="x", labelrotation=60, labelsize=7)
     daily.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(12))
-    route_names = list(figures["routes"]) or ["(none yet)"]
-    route_counts = list(figures["routes"].values()) or [0]
+    route_names = list(figures.routes) or ["(none yet)"]
+    route_counts = list(figures.routes.values()) or [0]
     routes.barh(route_names[::-1], route_counts[::-1], color="#1f883d")
-    routes.set_title(f"Replies by route ({figures['replies']})")
-    thumbs.bar(["up", "down"], [figures["thumbs_up"], figures["thumbs_down"]], color=["#1f883d", "#cf222e"])
+    routes.set_title(f"Replies by route ({figures.replies})")
+    thumbs.bar(["up", "down"], [figures.thumbs_up, figures.thumbs_down], color=["#1f883d", "#cf222e"])
     thumbs.set_title("Thumbs")
     for ax in (daily, thumbs):
         ax.set_ylim(bottom=0, top=max(1.0, ax.get_ylim()[1]))
@@ -178,8 +178,7 @@ def staff_console(assistant: Assistant, limit: SignInLimit | None = None) -> API
     limit = limit or SignInLimit()
 
     def signed_in(request: Request) -> str | None:
-        token = request.cookies.get(COOKIE)
-        return assistant.store.session_user(token) if token else None
+        return assistant.desk.session_user(request.cookies.get(COOKIE))
 
     @router.get("/login")
     def login_form(request: Request, error: str = "") -> Response:
@@ -206,15 +205,16 @@ def staff_console(assistant: Assistant, limit: SignInLimit | None = None) -> API
             page.status_code = 429
             page.headers["Retry-After"] = str(int(wait) + 1)
             return page
-        if not assistant.store.check_staff(username, password):
+        if not assistant.desk.check_staff(username, password):
             limit.failed(username, client)
             page = login_form(request, error="Wrong username or password.")
             page.status_code = 401
             return page
         limit.succeeded(username)
         response = _redirect("/staff")
+        session = assistant.desk.start_session(username, SESSION_HOURS)
         response.set_cookie(
-            COOKIE, assistant.store.start_session(username, SESSION_HOURS), max_age=SESSION_HOURS * 3600,
+            COOKIE, session.token, max_age=session.max_age,
             httponly=True, samesite="strict", secure=request.url.scheme == "https", path="/",
         )  # fmt: skip
         return response
@@ -223,7 +223,7 @@ def staff_console(assistant: Assistant, limit: SignInLimit | None = None) -> API
     def logout(request: Request) -> Response:
         token = request.cookies.get(COOKIE)
         if token:
-            assistant.store.end_session(token)
+            assistant.desk.end_session(token)
         response = _redirect("/staff/login")
         response.delete_cookie(COOKIE, path="/")
         return response
@@ -234,17 +234,17 @@ def staff_console(assistant: Assistant, limit: SignInLimit | None = None) -> API
         if user is None:
             return _redirect("/staff/login")
         wanted = STATUSES.get(status, STATUSES["active"])
-        tickets = [t for t in assistant.store.tickets() if t["status"] in wanted]
-        tickets.sort(key=lambda t: t["created_at"], reverse=status == "closed")
+        tickets = [t for t in assistant.desk.tickets() if t.status in wanted]
+        tickets.sort(key=lambda t: t.created_at, reverse=status == "closed")
         tabs = " · ".join(
             f"<strong>{name}</strong>" if name == status else f'<a href="/staff?status={name}">{name}</a>'
             for name in STATUSES
         )
         rows = "".join(
-            f'<tr><td><a href="/staff/tickets/{_e(t["number"])}">{_e(t["number"])}</a></td><td>{_e(t["status"])}</td>'
-            f"<td>{_e(t['reason'])}</td><td>{_e(t['summary'].get('intent') or '')}</td>"
-            f"<td>{_e(_last_words(t['summary']))}</td><td>{_e(t['assignee'] or '')}</td>"
-            f'<td class="meta">{_e(t["created_at"][:16].replace("T", " "))}</td></tr>'
+            f'<tr><td><a href="/staff/tickets/{_e(t.number)}">{_e(t.number)}</a></td><td>{_e(t.status)}</td>'
+            f"<td>{_e(t.reason)}</td><td>{_e(t.summary.get('intent') or '')}</td>"
+            f"<td>{_e(_last_words(t.summary))}</td><td>{_e(t.assignee or '')}</td>"
+            f'<td class="meta">{_e(t.created_at[:16].replace("T", " "))}</td></tr>'
             for t in tickets
         )
         table = (
@@ -261,8 +261,9 @@ def staff_console(assistant: Assistant, limit: SignInLimit | None = None) -> API
         user = signed_in(request)
         if user is None:
             return _redirect("/staff/login")
-        found = assistant.store.ticket(number)
-        if found is None:
+        try:
+            found = assistant.desk.ticket(number)
+        except NotFound:
             page = _page("No such ticket", f'<p class="card">There is no ticket {_e(number)}.</p>', user)
             page.status_code = 404
             return page
@@ -274,21 +275,21 @@ def staff_console(assistant: Assistant, limit: SignInLimit | None = None) -> API
         user = signed_in(request)
         if user is None:
             return _redirect("/staff/login")
-        store = assistant.store
+        desk = assistant.desk
         try:
             if action == "claim":
-                store.claim(number, user)
+                desk.claim(number, user)
                 done = "You took over this conversation; the bot stays quiet."
             elif action == "reply":
                 if not message.strip():
                     return _redirect(f"/staff/tickets/{quote(number)}?done=" + quote("Write a reply first."))
-                store.staff_reply(number, user, message.strip()[:4000])
+                desk.reply(number, user, message.strip()[:4000])
                 done = "Reply sent to the customer."
             elif action == "release":
-                store.close(number, True)
+                desk.release(number)
                 done = "Released: the bot answers this conversation again."
             elif action == "close":
-                store.close(number, False)
+                desk.close(number)
                 done = "Ticket closed."
             else:
                 return _redirect(f"/staff/tickets/{quote(number)}")
@@ -304,12 +305,12 @@ def staff_console(assistant: Assistant, limit: SignInLimit | None = None) -> API
         days = max(1, min(days, 365))
         figures, svg = plots.get(days)
         numbers = [
-            ("conversations", sum(figures["conversations"])),
-            ("customer messages", sum(figures["messages"])),
-            ("bot replies", figures["replies"]),
-            ("fallback rate", f"{figures['fallback_rate']:.1%}"),
-            ("handoff rate", f"{figures['handoff_rate']:.1%}"),
-            ("thumbs up / down", f"{figures['thumbs_up']} / {figures['thumbs_down']}"),
+            ("conversations", sum(figures.conversations)),
+            ("customer messages", sum(figures.messages)),
+            ("bot replies", figures.replies),
+            ("fallback rate", f"{figures.fallback_rate:.1%}"),
+            ("handoff rate", f"{figures.handoff_rate:.1%}"),
+            ("thumbs up / down", f"{figures.thumbs_up} / {figures.thumbs_down}"),
         ]
         cards = "".join(
             f'<div class="card"><div class="meta">{_e(k)}</div><div class="figure">{_e(v)}</div></div>'
@@ -321,19 +322,18 @@ def staff_console(assistant: Assistant, limit: SignInLimit | None = None) -> API
             f'<div class="card" role="img" aria-label="Plots: activity per day, replies by route, thumbs">{svg}</div>'
             '<p class="meta">Fallback rate: share of bot replies that said it does not know. '
             "Handoff rate: share of conversations started in the period that were handed to a person.</p>"
-            f"{_intent_table(figures['intents'])}{_unanswered(figures['unanswered'])}"
+            f"{_intent_table(figures.intents)}{_unanswered(figures.unanswered)}"
         )
         return _page("Analytics", body, user)
 
     return router
 
 
-def _intent_table(rows: list[dict[str, Any]]) -> str:
+def _intent_table(rows: tuple[IntentActivity, ...]) -> str:
     if not rows:
         return ""
     body = "".join(
-        f"<tr><td>{_e(r['intent'])}</td><td>{r['replies']}</td><td>{r['fallback']}</td><td>{r['handoff']}</td></tr>"
-        for r in rows
+        f"<tr><td>{_e(r.intent)}</td><td>{r.replies}</td><td>{r.fallback}</td><td>{r.handoff}</td></tr>" for r in rows
     )
     return (
         '<div class="card"><h2>Most frequent intents</h2><table><thead><tr><th>Intent</th><th>Replies</th>'
@@ -341,24 +341,24 @@ def _intent_table(rows: list[dict[str, Any]]) -> str:
     )
 
 
-def _unanswered(rows: list[dict[str, Any]]) -> str:
+def _unanswered(rows: tuple[UnansweredQuestion, ...]) -> str:
     """The latest messages the bot could not answer: where the knowledge base has gaps."""
     if not rows:
         return ""
     items = "".join(
-        f'<li>{_e(r["text"])} <span class="meta">{_e(r["time"][:16].replace("T", " "))}</span></li>' for r in rows
+        f'<li>{_e(r.text)} <span class="meta">{_e(r.time[:16].replace("T", " "))}</span></li>' for r in rows
     )
     return f'<div class="card"><h2>Latest questions the bot could not answer</h2><ul>{items}</ul></div>'
 
 
-def _last_words(summary: dict[str, Any]) -> str:
+def _last_words(summary: Mapping[str, Any]) -> str:
     words = summary.get("customer_words") or []
     text = " / ".join(str(w) for w in words[-2:]) if isinstance(words, list) else str(words)
     return text if len(text) <= 120 else text[:117] + "…"
 
 
-def _ticket_body(assistant: Assistant, ticket: dict[str, Any], done: str, base: str) -> str:
-    number, summary = ticket["number"], ticket["summary"]
+def _ticket_body(assistant: Assistant, ticket: TicketDetail, done: str, base: str) -> str:
+    number, summary = ticket.number, ticket.summary
     flash = f'<p class="flash" role="status">{_e(done)}</p>' if done else ""
     facts = "".join(
         f"<tr><th>{_e(k.replace('_', ' '))}</th><td>{_e(_plain(v))}</td></tr>"
@@ -366,29 +366,29 @@ def _ticket_body(assistant: Assistant, ticket: dict[str, Any], done: str, base: 
         if v and k != "reason"
     )
     head = (
-        f'<div class="card"><p><strong>Status:</strong> {_e(ticket["status"])}'
-        f" · <strong>Reason:</strong> {_e(ticket['reason'])}"
-        f" · <strong>Assignee:</strong> {_e(ticket['assignee'] or 'nobody yet')}"
-        f' · <span class="meta">conversation {_e(ticket["conversation_id"])}</span></p>'
+        f'<div class="card"><p><strong>Status:</strong> {_e(ticket.status)}'
+        f" · <strong>Reason:</strong> {_e(ticket.reason)}"
+        f" · <strong>Assignee:</strong> {_e(ticket.assignee or 'nobody yet')}"
+        f' · <span class="meta">conversation {_e(ticket.conversation_id)}</span></p>'
         f"<table>{facts}</table></div>"
     )
     turns = []
     customer_messages = []
-    for turn in ticket["transcript"]:
-        if turn["customer"]:
-            customer_messages.append(turn["customer"])
-            turns.append(_turn("customer", f"customer · {_time(turn)}", turn["customer"]))
-        reply = turn["reply"]
-        if turn["author"] == "staff":
+    for turn in ticket.transcript:
+        if turn.customer:
+            customer_messages.append(turn.customer)
+            turns.append(_turn("customer", f"customer · {_time(turn)}", turn.customer))
+        reply = turn.reply
+        if turn.author == "staff":
             turns.append(_turn("staff", f"staff · {_e(reply.get('staff') or '')} · {_time(turn)}", reply["reply"]))
         else:
             turns.append(_turn("bot", f"bot · {_e(reply['route'])}", reply["reply"]))
     transcript = f'<div class="card"><h2>Transcript</h2>{"".join(turns)}</div>'
     actions = ""
-    if ticket["status"] != "closed":
+    if ticket.status != "closed":
         suggestion = _suggestion(assistant, customer_messages, base)
         path = f"/staff/tickets/{_e(number)}"
-        take_over = _button(path + "/claim", "Take over") if ticket["status"] == "open" else ""
+        take_over = _button(path + "/claim", "Take over") if ticket.status == "open" else ""
         actions = (
             f"{suggestion}"
             f'<form method="post" action="{path}/reply" class="card"><label for="reply">Reply to the customer</label>'
@@ -446,5 +446,5 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
-def _time(turn: dict[str, Any]) -> str:
-    return _e(turn["time"][11:16])
+def _time(turn: TranscriptLine) -> str:
+    return _e(turn.time[11:16])

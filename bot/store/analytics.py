@@ -9,18 +9,20 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bot.store import Store, iso_time
-from bot.store.tables import Conversation, Feedback, Ticket, Turn, now
+from bot.store.engine import Database
+from bot.store.tables import Conversation, Feedback, Ticket, Turn, iso_time, now
 
 UNANSWERED = 10  # the latest messages the bot could not answer, listed for staff
 
 
-def activity(store: Store, days: int = 30) -> dict[str, Any]:
-    """Counts over the last ``days`` days (today included), every day listed even when empty."""
+def activity(db: Database, days: int = 30) -> dict[str, Any]:
+    """Counts over the last ``days`` days (today included), every day listed even when empty:
+    ``{days, conversations, messages, routes, replies, fallback_rate, handoff_rate, thumbs_up,
+    thumbs_down, intents, unanswered}`` (``bot.desk.Activity`` describes each)."""
     first = (now() - timedelta(days=days - 1)).date()
     since = datetime.combine(first, time.min, tzinfo=UTC)  # the first listed day from midnight
     calendar = [(first + timedelta(days=i)).isoformat() for i in range(days)]
-    with store.reading() as s:
+    with db.reading() as s:
         conversations = _per_day(s.execute(_daily(Conversation.created_at, since)).all())
         messages = _per_day(
             s.execute(_daily(Turn.created_at, since).where(Turn.customer_text != "")).all()

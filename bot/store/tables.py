@@ -14,7 +14,13 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
 def now() -> datetime:
+    """The current time in UTC, as every stamp is stored."""
     return datetime.now(UTC)
+
+
+def iso_time(stamp: datetime | str) -> str:
+    """A stored stamp in ISO 8601 (SQLite may hand back text)."""
+    return stamp.isoformat() if isinstance(stamp, datetime) else str(stamp)
 
 
 class Base(DeclarativeBase):

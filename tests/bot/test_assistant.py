@@ -11,7 +11,7 @@ from bot.config import Settings
 from bot.errors import InputError, SupportbotError
 from bot.store import Store
 from bot.types import Reply, Route, Source
-from index.embedder import HashEmbedder
+from index.embedders.fake import HashEmbedder
 from tests.helpers import REPLY_FIELDS, UNRELATED
 
 pytestmark = pytest.mark.unit

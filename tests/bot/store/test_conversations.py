@@ -14,7 +14,7 @@ from bot.assistant import Assistant
 from bot.config import Settings
 from bot.store import Store, TicketDraft
 from bot.types import Route
-from index.embedder import HashEmbedder
+from index.embedders.fake import HashEmbedder
 from tests.helpers import UNRELATED
 
 pytestmark = pytest.mark.integration
@@ -89,32 +89,6 @@ def test_a_turn_and_its_ticket_are_written_together_or_not_at_all(store: Store) 
     assert conversation is not None and conversation.state == {"n": 1}
     assert [t["customer"] for t in store.transcript("c1")] == ["help"]
     assert [t["number"] for t in store.tickets()] == ["SB-1"]
-
-
-def test_release_gives_the_conversation_back_and_closes_its_tickets(store: Store) -> None:
-    summary = {"reason": "asked", "customer_words": ["a person please"]}
-    store.save_turn(
-        "c1", "a person please", reply("ok", "handoff"), {}, "handoff", ticket=TicketDraft("SB-2", "asked", summary)
-    )
-
-    assert store.tickets("open")[0]["summary"] == summary
-    store.release("c1")
-
-    conversation = store.conversation("c1")
-    assert conversation is not None and conversation.status == "bot"
-    assert store.tickets("open") == [] and store.ticket("SB-2")["status"] == "closed"  # type: ignore[index]
-
-
-def test_a_customer_writing_after_staff_closed_the_ticket_reopens_it(store: Store) -> None:
-    store.save_turn(
-        "c1", "a person please", reply("ok", "handoff"), {}, "handoff", ticket=TicketDraft("SB-3", "asked", {}),
-    )  # fmt: skip
-    store.close("SB-3", release=False)
-    assert store.tickets("open") == []
-
-    store.save_turn("c1", "hello? anyone?", reply("added to SB-3", "handoff"), {}, "handoff", adds_to="SB-3")
-
-    assert [t["number"] for t in store.tickets("open")] == ["SB-3"]
 
 
 def test_feedback_is_kept(store: Store) -> None:
