@@ -20,7 +20,7 @@ $(CHROMIUM):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
 run: install
-	$(PYTHON) -m bot.cli serve
+	$(PYTHON) -m ui.cli serve
 
 lint: install
 	$(PYTHON) -m ruff check .

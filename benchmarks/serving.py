@@ -84,7 +84,7 @@ def server(workers: int, database_url: str, log: Path) -> Iterator[str]:
         "TOKENIZERS_PARALLELISM": "false",
         "SUPPORTBOT_DATABASE_URL": database_url,
     }
-    command = [sys.executable, "-m", "bot.cli", "serve", "--port", str(port), "--workers", str(workers)]
+    command = [sys.executable, "-m", "ui.cli", "serve", "--port", str(port), "--workers", str(workers)]
     base = f"http://127.0.0.1:{port}"
     # The log goes to a file: a pipe nobody reads would fill up with access lines and stall the server.
     with log.open("w", encoding="utf-8") as out:

@@ -71,7 +71,7 @@ def cold_start(data_dir: Path, runs: int) -> dict[str, Any]:
     # VmHWM, not ru_maxrss: a forked child inherits its parent's ru_maxrss, so it would report
     # this benchmark's own peak instead of the command's.
     code = (
-        "import sys;from bot.cli import main;main(['ask','how do I rotate my api key','--json']);"
+        "import sys;from ui.cli import main;main(['ask','how do I rotate my api key','--json']);"
         "hwm=[l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM')][0];"
         "print('PEAK',hwm,file=sys.stderr)"
     )

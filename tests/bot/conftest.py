@@ -1,4 +1,4 @@
-"""Fixtures of the storage and command-line tests."""
+"""Fixtures of the storage tests."""
 
 from __future__ import annotations
 
@@ -32,15 +32,3 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
     s.migrate()
     yield s
     s.engine.dispose()
-
-
-@pytest.fixture
-def cli_store(monkeypatch: pytest.MonkeyPatch, kb_dir: Path, tmp_path: Path) -> Store:
-    """The SQLite database the command line is pointed at (through the environment), migrated."""
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    monkeypatch.setenv("SUPPORTBOT_KNOWLEDGE_DIR", str(kb_dir))
-    monkeypatch.setenv("SUPPORTBOT_DATABASE_URL", url)
-    monkeypatch.setenv("SUPPORTBOT_EMBEDDER", "fake")
-    s = Store(url)
-    s.migrate()
-    return s

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.cli import main
 from bot.store import Store, TicketDraft
+from ui.cli import main
 
 pytestmark = pytest.mark.unit
 

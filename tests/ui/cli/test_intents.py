@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
 from tests.helpers import INTENT_EXAMPLES, INTENT_NEGATIVES, INTENT_ROUTES, REFUND_INTENTS, UNRELATED
+from ui.cli import main
 
 pytestmark = pytest.mark.unit
 

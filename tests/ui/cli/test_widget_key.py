@@ -8,9 +8,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.assistant import Assistant
-from bot.cli import main
 from bot.store import Store
-from ui.server import create_app
+from ui.app import create_app
+from ui.cli import main
 
 pytestmark = pytest.mark.unit
 
