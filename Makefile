@@ -23,6 +23,7 @@ run: install
 	$(PYTHON) -m ui.cli serve
 
 lint: install
+	$(PYTHON) -c 'from importlinter.cli import lint_imports_command as c; c()' --no-cache  # the layer contracts in pyproject.toml
 	$(PYTHON) -m ruff check .
 	$(PYTHON) -m ruff format --check .
 	$(PYTHON) -m mypy

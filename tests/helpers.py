@@ -263,7 +263,7 @@ def serving(assistant: Any) -> Iterator[str]:
     (``http://127.0.0.1:PORT``, no trailing slash)."""
     import uvicorn
 
-    from ui.server import create_app
+    from ui.app import create_app
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -1,17 +1,19 @@
-"""The customer chat page (Gradio). It wraps ``Assistant.reply`` and re-implements nothing."""
+"""The customer chat page (Gradio) at ``/``. It wraps ``Assistant.reply`` and re-implements nothing."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
-import gradio as gr
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # offline product: never phone home
 
-from bot import InputError, NotFound
-from bot.assistant import Assistant
-from bot.types import Reply
+import gradio as gr
+from fastapi import FastAPI
+
+from bot import Assistant, InputError, NotFound, Reply
+from ui.pages import TITLE
 
 MAX_QUICK_REPLIES = 3
-TITLE = "Meridian AI support"
 STAFF_POLL_SECONDS = 3.0
 
 
@@ -107,3 +109,8 @@ def build_page(assistant: Assistant) -> gr.Blocks:
         timer = gr.Timer(STAFF_POLL_SECONDS)
         timer.tick(staff_replies, [chat, conversation, seen], [chat, seen], api_name=None, show_progress="hidden")
     return page
+
+
+def mount(app: FastAPI, assistant: Assistant) -> FastAPI:
+    """``app`` with the chat page mounted at ``/`` (after every other route, which it would hide)."""
+    return gr.mount_gradio_app(app, build_page(assistant), path="/")

@@ -1,18 +1,17 @@
 """Who may call the server from another site (ui/access.py): the shop's pages with their
 publishable key may chat, read the transcript and give feedback; nothing else crosses origins.
-Also the embeddable script itself, ``/widget.js``."""
+Also that any site may load the embeddable script, ``/widget.js``."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.assistant import Assistant
+from bot import Assistant
 from tests.helpers import REPLY_FIELDS, UNRELATED
-from ui.server import create_app
+from ui.app import create_app
 
 pytestmark = pytest.mark.unit
 
@@ -216,21 +215,3 @@ def test_any_site_may_load_the_widget_script(client: TestClient) -> None:
     response = client.get("/widget.js", headers={"Origin": "https://evil.example"})
 
     assert response.status_code == 200 and "SupportbotWidget" in response.text
-
-
-def test_the_widget_script_is_small_javascript_that_browsers_revalidate(client: TestClient) -> None:
-    first = client.get("/widget.js")
-    again = client.get("/widget.js", headers={"If-None-Match": first.headers["etag"]})
-    stale = client.get("/widget.js", headers={"If-None-Match": '"something-older"'})
-
-    assert first.status_code == 200
-    assert first.headers["content-type"].startswith("application/javascript")
-    assert len(first.content) < 30_000
-    assert again.status_code == 304 and again.content == b""
-    assert stale.status_code == 200 and stale.content == first.content
-
-
-def test_the_widget_script_loads_nothing_from_other_servers(client: TestClient) -> None:
-    code = re.sub(r"/\*.*?\*/", "", client.get("/widget.js").text, flags=re.S)
-
-    assert re.findall(r"https?://[^\s\"'`]*", code) == []

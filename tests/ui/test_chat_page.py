@@ -1,22 +1,13 @@
-"""The web server: health check, article pages behind the source links, and the chat page."""
+"""The customer chat page at ``/`` (ui/chat_page.py): Gradio's API, sources as links, feedback,
+a person's replies after a handoff."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from fastapi.testclient import TestClient
 
-from bot.assistant import Assistant
-from bot.types import Reply, Route, Source
+from bot import Assistant, Reply, Route, Source
 from tests.helpers import UNRELATED, serving
-from ui.chat import build_page, format_reply, staff_update
-from ui.server import create_app
-
-
-@pytest.fixture
-def client(fake_assistant: Assistant) -> TestClient:
-    return TestClient(create_app(fake_assistant))
+from ui.chat_page import build_page, format_reply, staff_update
 
 
 def chat(base_url: str, messages: list[str]) -> list[str]:
@@ -33,55 +24,6 @@ def chat(base_url: str, messages: list[str]) -> list[str]:
             content = turn["content"]
             out.append(content if isinstance(content, str) else " ".join(c.get("text", "") for c in content))
     return out
-
-
-@pytest.mark.unit
-def test_healthz_reports_ok(client: TestClient) -> None:
-    response = client.get("/healthz")
-
-    assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
-
-
-@pytest.mark.unit
-def test_article_page_shows_the_article_with_working_links(client: TestClient) -> None:
-    response = client.get("/kb/rate-limits")
-
-    assert response.status_code == 200
-    assert response.headers["content-type"].startswith("text/html")
-    page = response.text
-    assert "<title>Rate limits and quotas</title>" in page
-    assert "<h1>Rate limits and quotas</h1>" in page
-    assert re.search(r"<h2[^>]*>Handling 429 responses</h2>", page)
-    assert "<pre><code" in page
-    assert '<a href="/kb/api-keys">API keys</a>' in page
-    assert "kb:" not in page
-
-
-@pytest.mark.unit
-def test_unknown_article_is_404(client: TestClient) -> None:
-    response = client.get("/kb/no-such-article")
-
-    assert response.status_code == 404
-    assert "no-such-article" in response.text
-
-
-@pytest.mark.unit
-def test_article_page_escapes_html_in_the_knowledge(fake_assistant: Assistant) -> None:
-    from tests.helpers import write_article
-
-    write_article(
-        fake_assistant.settings.knowledge_dir / "articles",
-        "xss",
-        "---\nid: xss\ntitle: <script>alert(1)</script> tips\n---\n"
-        + "Never paste <script>alert(2)</script> into the console, it is a trick. " * 3,
-    )
-    client = TestClient(create_app(Assistant(fake_assistant.settings, embedder=fake_assistant.embedder)))
-
-    page = client.get("/kb/xss").text
-
-    assert "<script>" not in page
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; tips" in page
 
 
 @pytest.mark.unit
@@ -112,8 +54,8 @@ def test_chat_page_answers_through_the_gradio_api(fake_assistant: Assistant) -> 
 
 @pytest.mark.unit
 def test_chat_page_explains_a_refused_message(fake_assistant: Assistant) -> None:
-    fake_assistant.settings.max_message_chars = 20
-    with serving(fake_assistant) as url:
+    limited = fake_assistant.settings.model_copy(update={"max_message_chars": 20})  # settings are not changed in place
+    with serving(Assistant(limited, embedder=fake_assistant.embedder)) as url:
         turns = chat(url, ["a message that is longer than twenty characters"])
 
     assert turns == ["Sorry, I can't take that message: the message has 47 characters; the limit is 20."]
@@ -124,41 +66,6 @@ def test_chat_page_does_not_phone_home(fake_assistant: Assistant, monkeypatch: p
     monkeypatch.delenv("GRADIO_ANALYTICS_ENABLED", raising=False)
 
     assert build_page(fake_assistant).analytics_enabled is False
-
-
-@pytest.mark.integration
-def test_real_server_serves_health_and_shipped_articles(assistant: Assistant) -> None:
-    client = TestClient(create_app(assistant))
-
-    assert client.get("/healthz").json() == {"status": "ok"}
-    page = client.get("/kb/error-401-unauthorized")
-    assert page.status_code == 200
-    assert "Error 401: unauthorized</h1>" in page.text
-    assert "missing_api_key" in page.text
-    assert client.get("/kb/error-999-imaginary").status_code == 404
-
-
-@pytest.mark.integration
-def test_every_source_link_of_an_answer_opens_an_article_page(assistant: Assistant) -> None:
-    client = TestClient(create_app(assistant))
-    reply = assistant.reply(None, "my api key keeps returning 401")
-
-    assert reply.sources
-    for source in reply.sources:
-        path = source.url.partition("#")[0]
-        response = client.get(path)
-        assert response.status_code == 200
-        assert f"<h1>{source.title}</h1>" in response.text
-
-
-@pytest.mark.integration
-def test_source_link_anchor_lands_on_the_cited_section(assistant: Assistant) -> None:
-    client = TestClient(create_app(assistant))
-    source = assistant.reply(None, "how do i get last month's invoice as pdf").sources[0]
-    path, _, anchor = source.url.partition("#")
-
-    assert anchor
-    assert f'id="{anchor}"' in client.get(path).text
 
 
 @pytest.mark.integration

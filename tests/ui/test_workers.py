@@ -41,7 +41,7 @@ def server(kb_dir: Path, tmp_path: Path) -> Iterator[tuple[str, str]]:
         "SUPPORTBOT_ANSWER_THRESHOLD": "0.45",
         "SUPPORTBOT_DATABASE_URL": url,
     }
-    command = [sys.executable, "-m", "bot.cli", "serve", "--workers", "2", "--port", str(port)]
+    command = [sys.executable, "-m", "ui.cli", "serve", "--workers", "2", "--port", str(port)]
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}"
     try:

@@ -1,4 +1,5 @@
-"""The REST API through HTTP (FastAPI's test client over the real app and a real SQLite store)."""
+"""The customer's chat under ``/api/v1`` (ui/routers/chat.py) through HTTP: FastAPI's test client
+over the real app and a real SQLite store."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.assistant import Assistant
+from bot import Assistant
 from tests.helpers import REPLY_FIELDS, UNRELATED
-from ui.server import create_app
+from ui.app import create_app
 
 pytestmark = pytest.mark.unit
 
@@ -80,37 +81,3 @@ def test_streaming_sends_the_text_in_pieces_then_the_whole_reply(client: TestCli
     datas = [json.loads(e[1].removeprefix("data: ")) for e in events]
     assert names[-1] == "reply" and set(names[:-1]) == {"delta"} and len(names) > 2
     assert "".join(d["text"] for d in datas[:-1]) == datas[-1]["reply"]
-
-
-def test_feedback_is_stored(client: TestClient, fake_assistant: Assistant) -> None:
-    response = client.post("/api/v1/feedback", json={"conversation_id": "c-9", "helpful": False, "message": "meh"})
-
-    assert response.status_code == 200
-    assert fake_assistant.store.feedback("c-9") == [{"message": "meh", "helpful": False}]
-
-
-def test_unknown_conversation_is_404_and_readiness_is_reported(client: TestClient) -> None:
-    assert client.get("/api/v1/conversations/nobody").status_code == 404
-    assert client.get("/readyz").json() == {"ok": True}
-
-
-def test_the_openapi_document_types_every_request_and_response(client: TestClient) -> None:
-    schemas = client.get("/openapi.json").json()["components"]["schemas"]
-
-    assert {"ChatRequest", "ChatResponse", "TranscriptOut", "FeedbackRequest", "ErrorOut"} <= set(schemas)
-    assert schemas["ChatResponse"]["properties"]["flow"]["anyOf"][0]["$ref"].endswith("FlowOut")
-
-
-def test_metrics_count_requests_latency_and_routes(client: TestClient) -> None:
-    routes = [client.post("/api/v1/chat", json={"message": m}).json()["route"] for m in ("invoice as PDF", UNRELATED)]
-    client.post("/api/v1/chat", json={"message": "x" * 5000})
-
-    text = client.get("/metrics").text
-    assert routes[1] == "fallback"
-
-    assert 'supportbot_requests_total{method="POST",path="/api/v1/chat",status="200"} 2' in text
-    assert 'supportbot_requests_total{method="POST",path="/api/v1/chat",status="413"} 1' in text
-    assert 'supportbot_request_seconds_bucket{le="+Inf"} 3' in text
-    fallbacks = routes.count("fallback")
-    assert f'supportbot_replies_total{{route="fallback"}} {fallbacks}' in text
-    assert f"supportbot_fallbacks_total {fallbacks}" in text and "supportbot_handoffs_total 0" in text

@@ -7,10 +7,10 @@ import io
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.assistant import Assistant
-from bot.cli import main
+from bot import Assistant
 from tests.helpers import UNRELATED
-from ui.server import create_app
+from ui.app import create_app
+from ui.cli import main
 
 pytestmark = pytest.mark.unit
 
