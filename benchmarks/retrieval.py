@@ -148,7 +148,7 @@ def main() -> None:
         results.pop(key, None)
     if "shipped" in args.parts:
         from bot.assistant import Assistant
-        from bot.evaluate import evaluate
+        from bot.quality.eval import evaluate
 
         assistant = Assistant(settings, embedder)
         assistant.warm_up(progress=False)

@@ -23,7 +23,7 @@ Protocol. Every variant's index is built by the project's path (``bot.indexing.b
 ``bot.indexing.knowledge_documents``, without learned keys). The fusion weights are retuned per
 variant with ``index.fusion.tune_weights`` on the train split's out-of-fold score matrices (for A
 and B the whole train split; for C each train question scored by the fold encoder that did not
-see it), and the answer threshold with ``bot.evaluate.best_threshold`` on the same rows against
+see it), and the answer threshold with ``bot.quality.tuning.best_threshold`` on the same rows against
 the out-of-scope train questions. ``fused_cv`` additionally tunes the weights on two folds and
 scores the third. The learning rate and the number of epochs were chosen with ``--parts select``
 (recipe B scored on the train split, which B never sees; grid 2e-5/5e-5 x 1/2 epochs, 2 epochs
@@ -57,7 +57,7 @@ import numpy as np
 
 from benchmarks.common import RESULTS, write_result
 from bot.config import Settings, load_settings
-from bot.evaluate import best_threshold, top_confidence
+from bot.quality.tuning import best_threshold, top_confidence
 from bot.indexing import build, knowledge_documents
 from index.chunking import chunk_document
 from index.embedders import MAX_TOKENS, packaged_model_dir

@@ -1,6 +1,8 @@
 """Settings: defaults in code, overridden by ``SUPPORTBOT_*`` environment variables or ``.env``.
 
-Thresholds live here, not in handlers. The shipped values of the routing thresholds
+Every threshold, margin, word limit and ranking weight lives here, not in the code that uses it.
+Settings are frozen: tuning returns new settings (``settings.model_copy(update=...)``) instead of
+changing the ones a running assistant reads. The shipped values of the routing thresholds
 (``answer_threshold``, ``intent_threshold``, ``intent_answer_threshold``, ``clarify_margin``)
 and of ``fusion_weight`` and ``head_weight`` were chosen by ``supportbot tune`` on the train split of the shipped
 evaluation set (see benchmarks/README.md); rerun it after large knowledge or intent changes.
@@ -14,6 +16,7 @@ from typing import Literal
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.advisor.ranking import Weights
 from bot.errors import ConfigError
 from knowledge import PACKAGE_DIR
 
@@ -21,7 +24,7 @@ from knowledge import PACKAGE_DIR
 class Settings(BaseSettings):
     """Every tunable of supportbot, validated at start-up."""
 
-    model_config = SettingsConfigDict(env_prefix="SUPPORTBOT_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="SUPPORTBOT_", env_file=".env", extra="ignore", frozen=True)
 
     knowledge_dir: Path = Field(default=PACKAGE_DIR, description="knowledge folder or FAQ file")
     data_dir: Path = Field(default=Path("var"), description="index, model cache and database live here")
@@ -55,6 +58,31 @@ class Settings(BaseSettings):
     ann_threshold: int = Field(default=20_000, ge=1, description="units from which FAISS HNSW is used")
     max_sources: int = Field(default=3, ge=1, le=3)
     max_message_chars: int = Field(default=2000, ge=10)
+
+    # What a reply draws on (bot/understanding.py, bot/handlers/answer.py).
+    retrieve_k: int = Field(default=5, ge=1, description="documents retrieved per message: 3 sources, 2 related")
+    answer_words: int = Field(default=160, ge=20, description="words of an article section quoted in an answer")
+    source_margin: float = Field(
+        default=0.08, ge=0.0, description="score gap to the best document within which another is cited"
+    )
+    related_margin: float = Field(
+        default=0.25, ge=0.0, description="score gap within which another document is offered as a quick reply"
+    )
+    # The model advisor in a conversation (bot/routing.py, bot/handlers/advise.py).
+    follow_up_words: int = Field(
+        default=8, ge=1, description="longest message read as a follow-up to the models just recommended"
+    )
+    model_question_words: int = Field(
+        default=12, ge=1, description="longest message read as a question about one model or the models shown"
+    )
+    advisor_weights: Weights = Field(default_factory=Weights, description="the advisor's ranking weights")
+    # What a conversation remembers (bot/state.py, bot/conversations.py).
+    recent_messages: int = Field(default=5, ge=1, description="customer messages kept for a ticket's summary")
+    tried_items: int = Field(default=10, ge=1, description="articles answered from, kept for a ticket's summary")
+    state_cache: int = Field(default=10_000, ge=0, description="conversations whose latest state a process keeps")
+    write_attempts: int = Field(
+        default=3, ge=1, description="times a turn is redone when another writer changed its conversation"
+    )
 
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL; SQLite at <data_dir>/supportbot.db when unset"

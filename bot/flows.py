@@ -16,7 +16,7 @@ each non-empty match is ranked by
 
 A flow is as strong as its best match, and ties go to the flow whose id sorts first. A status
 code alone counts as a failure report, so "what is a 401 error" detects the 401 flow; the
-dialogue decides, with the intent classifier, whether to start it.
+routing decides, with the intent classifier, whether to start it (``bot.routing.detected_failure``).
 
 Answer matching (``match_option``), in order: the exact label (case and surrounding spaces
 ignored); the answer as a phrase of exactly one label ("quota", "curl gets 401"); a typed

@@ -1,6 +1,11 @@
-"""Choosing the route of a message from what the classifier and the retriever found.
+"""Step 4 of a turn: the one ordered policy that chooses the route of a message.
 
-The decision combines two signals. The intent classifier says what kind of message it is
+``route`` reads the message on its own first (``reading``: small talk, then the intent
+classifier and retrieval), then asks the rules of ``RULES`` in order; the first that decides
+wins. A rule writes no reply and changes no state: it returns a ``Decision`` with what the
+route's handler needs, or None to let the next rule decide.
+
+The reading combines two signals. The intent classifier says what kind of message it is
 (small talk, a request for a person, a failure, a question) and whether it is out of
 scope; retrieval says whether the knowledge base holds an answer. An in-scope intent
 routing trusts (see ``trusted``) lowers the retrieval confidence needed to answer
@@ -13,27 +18,179 @@ no numbers of its own.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from bot.config import Settings
-from bot.handlers.smalltalk import smalltalk_intent
-from bot.intents.types import Prediction
-from bot.types import Route
-from index.types import Hit
+from bot.advisor import asks_a_fact, model_in_question
+from bot.situation import AFFIRMATIVE, NEGATIVE, Situation
+from bot.state import Status
+from bot.types import Action, Decision, Route
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.intents.types import Prediction
+    from bot.startup import Parts
+    from bot.state import ConversationState
+    from bot.understanding import Understanding
+    from index.types import Hit
 
 # Routes whose reply is drawn from the knowledge base and so needs a retrieval hit.
 GROUNDED = frozenset({Route.ANSWER, Route.TROUBLESHOOT, Route.ADVISE})
 
 
-@dataclass(frozen=True)
-class Decision:
-    route: Route
-    intent: str | None
-    confidence: float
-    runner_up: str | None = None
+def route(understood: Understanding, state: ConversationState, parts: Parts) -> Decision:
+    """The route of one message in a conversation in ``state``: the first rule of ``RULES`` that decides."""
+    situation = Situation(understood, state, parts, reading(understood, parts.settings, parts.routes))
+    for rule in RULES:
+        decision = rule(situation)
+        if decision is not None:
+            return decision
+    raise AssertionError("the last rule always decides")
 
 
-def retrieval_confidence(hits: list[Hit]) -> float:
+# -- the rules, in the order they are asked -------------------------------------------------------------
+
+
+def quiet_while_handed_over(s: Situation) -> Decision | None:
+    """A person from the support team has the conversation: the assistant only confirms receipt."""
+    if s.state.status is Status.HANDOFF:
+        return Decision(Route.HANDOFF, None, 0.0, action=Action.QUIET)
+    return None
+
+
+def pending_offer_of_a_person(s: Situation) -> Decision | None:
+    """Yes or no to the person offered last turn (any other message settles the offer and goes on to
+    the next rules); the offer's "yes" quick reply hands over whenever it is clicked."""
+    offered = s.state.offered_person
+    if offered is not None:
+        if AFFIRMATIVE.match(s.text):
+            return _hand_over(offered, s.state.last_intent)
+        if NEGATIVE.match(s.text):
+            return Decision(Route.SMALLTALK, None, 0.0, action=Action.DECLINE_PERSON)
+    if s.text.lower() == s.parts.copy.options("menus.person_offer")[0].lower():
+        return _hand_over("asked", s.state.last_intent)
+    return None
+
+
+def running_flow(s: Situation) -> Decision | None:
+    """The customer's answer to the running flow's step, unless the message leaves the flow
+    (``Situation.flow_left``) or may not answer it (a request for a person)."""
+    step, progress = s.flow_step, s.state.flow
+    if step is None or progress is None or s.flow_left:
+        return None
+    return Decision(
+        Route.TROUBLESHOOT, s.state.last_intent, 1.0, action=Action.CONTINUE_FLOW, flow_id=progress.flow_id, step=step
+    )
+
+
+def handoff(s: Situation) -> Decision | None:
+    """The customer asks for a person, or is clearly frustrated (the complaint intent)."""
+    if s.reading.route is not Route.HANDOFF:
+        return None
+    return replace(s.reading, confidence=1.0, closes_flow=s.flow_left)
+
+
+def model_question(s: Situation) -> Decision | None:
+    """A short question about the models just shown ("which one is cheaper?") or about one model
+    ("how much is chat small?", "and that one?"). Naming a model is only answered with its
+    facts when a fact is asked or the message follows up."""
+    if not s.parts.catalog or s.words > s.parts.settings.model_question_words:
+        return None
+    intent = s.reading.intent
+    if s.asks_which_one:
+        return Decision(Route.ADVISE, intent, 1.0, action=Action.WHICH_ONE, closes_flow=s.flow_left)
+    asks_fact = asks_a_fact(s.text)
+    model = model_in_question(s.text, s.parts.catalog, s.state.last_models) if asks_fact or s.follows_up else None
+    if model is None:
+        return None
+    named = s.follows_up and model.id not in s.state.last_models[:1]
+    if not (asks_fact or named):
+        return None
+    return Decision(
+        Route.ADVISE, intent, 1.0, action=Action.MODEL_FACT, model_id=model.id, overview=named, closes_flow=s.flow_left
+    )
+
+
+def advisor(s: Situation) -> Decision | None:
+    """The advisor's turn: for a message the classifier sent to the advisor, an answer to the
+    advisor's open question, a fallback or a follow-up that states a model need."""
+    r = s.reading
+    wants_advice = r.route in (Route.ADVISE, Route.FALLBACK) or s.follows_up_on_models
+    if not s.parts.catalog or (s.state.advisor is None and not wants_advice):
+        return None
+    if r.route is not Route.ADVISE:
+        if s.state.advisor is None and not s.states_a_need:
+            return None  # not about choosing a model after all
+        if s.adds_nothing:
+            return None  # neither an answer to the question nor a follow-up
+    intent = r.intent if r.route is Route.ADVISE else "model_selection"
+    return Decision(Route.ADVISE, intent, 1.0, action=Action.ADVISOR, closes_flow=s.flow_left)
+
+
+def detected_failure(s: Situation) -> Decision | None:
+    """A failure report starts its troubleshooting flow: the flow of an error pasted into the message
+    first (more specific than the intent), else the intent's. An answer stands unless its intent is
+    a failure, and a message the classifier put out of scope outright gets no flow (another
+    provider's 429 is not ours to fix)."""
+    flows, r, p = s.parts.flows, s.reading, s.understood.prediction
+    if flows is None or (p is not None and p.negative):
+        return None
+    flow = None
+    if r.route in (Route.TROUBLESHOOT, Route.FALLBACK) or (
+        r.route is Route.ANSWER and (r.intent or "").startswith("error_")
+    ):
+        flow = s.understood.detected_flow
+    if flow is None and r.route is Route.TROUBLESHOOT and r.intent:
+        flow = flows.for_intent(r.intent)
+    if flow is None:
+        return None
+    intent = r.intent or (flow.intents[0] if flow.intents else None)
+    return Decision(
+        Route.TROUBLESHOOT, intent, 1.0, action=Action.START_FLOW, flow_id=flow.id,
+        closes_flow=s.flow_left, closes_question=s.question_left,
+    )  # fmt: skip
+
+
+def intent_and_retrieval(s: Situation) -> Decision | None:
+    """What the message asks for on its own (``reading``), unless that is a fallback."""
+    if s.reading.route is Route.FALLBACK:
+        return None
+    return _closing(s, s.reading)
+
+
+def repeated_fallbacks(s: Situation) -> Decision:
+    """A fallback; the ``fallbacks_before_handoff``-th in a row hands over instead."""
+    if s.state.fallbacks + 1 >= s.parts.settings.fallbacks_before_handoff:
+        return _closing(s, _hand_over("fallbacks", s.reading.intent))
+    return _closing(s, s.reading)
+
+
+def _hand_over(reason: str, intent: str | None) -> Decision:
+    return Decision(Route.HANDOFF, intent, 1.0, action=Action.HAND_OVER, reason=reason)
+
+
+def _closing(s: Situation, decision: Decision) -> Decision:
+    """``decision`` with the flow and the advisor's question the message left behind."""
+    if not (s.flow_left or s.question_left):
+        return decision  # most messages leave nothing behind, and a copy costs more than the check
+    return replace(decision, closes_flow=s.flow_left, closes_question=s.question_left)
+
+
+RULES: tuple[Callable[[Situation], Decision | None], ...] = (
+    quiet_while_handed_over,
+    pending_offer_of_a_person,
+    running_flow,
+    handoff,
+    model_question,
+    advisor,
+    detected_failure,
+    intent_and_retrieval,
+    repeated_fallbacks,
+)
+
+
+def retrieval_confidence(hits: tuple[Hit, ...]) -> float:
     """How sure retrieval is, in [0, 1]: the cosine of the best document's best key or chunk.
 
     A logistic model over more signals (cosine, key centroid, BM25, margin) separated the train
@@ -74,49 +231,50 @@ def trusted(prediction: Prediction | None, settings: Settings) -> bool:
     return prediction.confidence >= threshold
 
 
-def decide(
-    text: str,
-    hits: list[Hit],
-    settings: Settings,
-    prediction: Prediction | None = None,
-    routes: dict[str, str] | None = None,
-) -> Decision:
-    """The route for ``text``.
+def reading(understood: Understanding, settings: Settings, routes: Mapping[str, Route]) -> Decision:
+    """What the message asks for on its own: the route of its small talk, intent and retrieval.
+
+    This is the policy's "intent and retrieval" step, and all of it for a message outside a
+    conversation (``Assistant.respond``, the evaluation and the tuning, which pass other settings).
 
     Args:
-        prediction: the intent classifier's reading, or None when there is no classifier
-            (an imported FAQ without intents): then retrieval alone decides.
-        routes: each intent's route, from the intent data.
+        understood: the message's prediction (None without a classifier: retrieval alone
+            decides), hits and small talk.
+        settings: the thresholds.
+        routes: each intent's route, from the intent data; an intent missing there is answered.
     """
-    small = smalltalk_intent(text)
-    if small is not None:
-        return Decision(Route.SMALLTALK, small, 1.0)
+    if understood.smalltalk is not None:
+        return Decision(Route.SMALLTALK, understood.smalltalk, 1.0)
+    hits, prediction = understood.hits, understood.prediction
     retrieval = retrieval_confidence(hits)
-    if not trusted(prediction, settings):
-        if retrieval >= settings.answer_threshold:
-            return Decision(Route.ANSWER, None, retrieval)
-        return Decision(Route.FALLBACK, None, retrieval)
-
-    assert prediction is not None
+    if prediction is None or not trusted(prediction, settings):
+        return _by_retrieval(retrieval, settings)
     intent = prediction.best
-    routes = routes or {}
-    route = Route(routes.get(intent, Route.ANSWER.value))
+    kind = routes.get(intent, Route.ANSWER)
     other = prediction.runner_up
-    other_route = Route(routes.get(other, Route.ANSWER.value)) if other else None
-    ambiguous = other is not None and other_route is not route and prediction.margin < settings.clarify_margin
+    other_kind = routes.get(other, Route.ANSWER) if other else None
+    ambiguous = other is not None and other_kind is not kind and prediction.margin < settings.clarify_margin
     # A question back is for when neither signal is sure: retrieval alone sure means answer.
     if ambiguous and retrieval < settings.answer_threshold:
         return Decision(Route.CLARIFY, intent, prediction.confidence, runner_up=other)
-    if route is Route.TROUBLESHOOT and not reports_failure(text):
-        route = Route.ANSWER  # "what are the rate limits on Starter?" asks about limits; nothing fails
-    if route in GROUNDED:
+    if kind is Route.TROUBLESHOOT and not reports_failure(understood.text):
+        kind = Route.ANSWER  # "what are the rate limits on Starter?" asks about limits; nothing fails
+    if kind in GROUNDED:
         if retrieval >= settings.intent_answer_threshold and hits:
-            return Decision(route, intent, retrieval)
+            return Decision(kind, intent, retrieval)
         return Decision(Route.FALLBACK, intent, retrieval)
     if prediction.out_of_scope:
         # Small talk and handoff act on the intent alone, with no retrieval to check it: they
         # need the classifier's own in-scope verdict, not just the lower routing threshold.
-        if retrieval >= settings.answer_threshold:
-            return Decision(Route.ANSWER, None, retrieval)
-        return Decision(Route.FALLBACK, None, retrieval)
-    return Decision(route, intent, prediction.confidence)
+        return _by_retrieval(retrieval, settings)
+    if kind is Route.HANDOFF:
+        reason = "frustrated" if intent == "complaint" else "asked"
+        return Decision(kind, intent, prediction.confidence, action=Action.HAND_OVER, reason=reason)
+    return Decision(kind, intent, prediction.confidence)
+
+
+def _by_retrieval(retrieval: float, settings: Settings) -> Decision:
+    """An answer when retrieval alone is sure, else a fallback; no intent is acted on."""
+    if retrieval >= settings.answer_threshold:
+        return Decision(Route.ANSWER, None, retrieval)
+    return Decision(Route.FALLBACK, None, retrieval)

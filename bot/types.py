@@ -1,10 +1,13 @@
-"""Typed values that travel between layers: routes, sources and replies."""
+"""Typed values that travel between layers: routes, sources, replies, and routing's decisions."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.flows import Outcome as StepOutcome
 
 
 class Route(StrEnum):
@@ -88,3 +91,40 @@ class Reply:
             flow=data.get("flow"),
             recommendations=tuple(data.get("recommendations", [])),
         )
+
+
+class Action(StrEnum):
+    """What the handler of a route is to do; a route's handler may do several things."""
+
+    REPLY = "reply"  # the route's own reply to what the message asks (its intent and retrieval)
+    QUIET = "quiet"  # a person has the conversation: confirm the message reached them, nothing more
+    HAND_OVER = "hand_over"  # open a ticket for the support team and go quiet
+    DECLINE_PERSON = "decline_person"  # the customer said no to the person offered
+    START_FLOW = "start_flow"  # the first step of a troubleshooting flow
+    CONTINUE_FLOW = "continue_flow"  # the customer's answer to the running flow's step
+    WHICH_ONE = "which_one"  # which of the models just shown is cheaper, faster ...
+    MODEL_FACT = "model_fact"  # a catalog fact about one model
+    ADVISOR = "advisor"  # the advisor asks for a fact, recommends or compares
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The route of one message and what its handler needs to reply (``bot.routing.route``).
+
+    ``intent`` and ``confidence`` are what the reply reports. ``closes_flow`` and
+    ``closes_question`` say that the message left the running flow or the advisor's open
+    question behind: the handler's new state drops them.
+    """
+
+    route: Route
+    intent: str | None
+    confidence: float
+    runner_up: str | None = None  # clarify: the other likely intent
+    action: Action = Action.REPLY
+    reason: str | None = None  # hand-over: asked, frustrated, fallbacks or flow_unresolved
+    flow_id: str | None = None  # the flow to start or continue
+    step: StepOutcome | None = None  # continue: the customer's answer applied to the step
+    model_id: str | None = None  # model fact: the model asked about
+    overview: bool = False  # model fact: the model was named without a question: describe it
+    closes_flow: bool = False
+    closes_question: bool = False

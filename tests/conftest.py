@@ -33,12 +33,6 @@ from index.embedders.onnx import ONNX_FILE
 from tests.helpers import write_kb
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    # The first ONNX export traces the model with torch; its tracer notes are not test results.
-    config.addinivalue_line("filterwarnings", "ignore:Converting a tensor to a Python boolean")
-    config.addinivalue_line("filterwarnings", "ignore:Exporting aten::index operator")
-
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     unmarked = [i.nodeid for i in items if not {"unit", "integration"} & {m.name for m in i.iter_markers()}]
     if unmarked:

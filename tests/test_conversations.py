@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from bot.assistant import Assistant
-from bot.scenarios import SCENARIO_DIR, Scenario, load_scenarios, run_scenario
+from bot.quality.scenarios import SCENARIO_DIR, Scenario, load_scenarios, run_scenario
 
 pytestmark = pytest.mark.integration
 

@@ -4,38 +4,36 @@ from __future__ import annotations
 
 import re
 
-from bot.handlers.base import Context, register
+from bot.handlers.base import Outcome, Turn, after_reply, register
 from bot.types import Reply, Route, Source
 from index.types import Hit
 
+COPY_KEYS = ("menus.reach_person",)
+
 _KB_LINK = re.compile(r"\]\(kb:([a-z0-9-]+)\)")
-MAX_WORDS = 160
-# Other articles are cited only when they score close to the best one.
-SOURCE_MARGIN = 0.08
-# Other articles are offered as quick replies only when they are close runners-up.
-RELATED_MARGIN = 0.25
 
 
-def render_section(hit: Hit) -> str:
-    """The section of ``hit`` as Markdown for the customer: heading, text, links made absolute."""
+def render_section(hit: Hit, max_words: int) -> str:
+    """The section of ``hit`` as Markdown for the customer: heading, text cut at ``max_words``
+    (unless it holds code), links to other articles made page links."""
     if hit.chunk is None:
         return hit.title
     text = _KB_LINK.sub(r"](/kb/\1)", hit.chunk.text)
     words = text.split(" ")
-    if len(words) > MAX_WORDS and "```" not in text:
-        text = " ".join(words[:MAX_WORDS]).rstrip(",;:") + " …"
+    if len(words) > max_words and "```" not in text:
+        text = " ".join(words[:max_words]).rstrip(",;:") + " …"
     heading = hit.chunk.heading
     if heading and heading.lower() != hit.title.lower():
         return f"**{hit.title} — {heading}**\n\n{text}"
     return f"**{hit.title}**\n\n{text}"
 
 
-def sources_for(hits: tuple[Hit, ...], limit: int) -> tuple[Source, ...]:
-    """The top hit and up to ``limit - 1`` more that score within ``SOURCE_MARGIN`` of it."""
+def sources_for(hits: tuple[Hit, ...], limit: int, margin: float) -> tuple[Source, ...]:
+    """The top hit and up to ``limit - 1`` more that score within ``margin`` of it."""
     if not hits:
         return ()
     best = hits[0].score
-    chosen = [h for h in hits[:limit] if h is hits[0] or h.score >= best - SOURCE_MARGIN]
+    chosen = [h for h in hits[:limit] if h is hits[0] or h.score >= best - margin]
     return tuple(
         Source(
             id=h.doc_id,
@@ -47,28 +45,28 @@ def sources_for(hits: tuple[Hit, ...], limit: int) -> tuple[Source, ...]:
     )
 
 
-def grounded_reply(ctx: Context, route: Route, lead: str = "") -> Reply:
-    """The best section of the best article as the reply of ``route``, with its sources and
-    close runners-up as quick replies. ``lead`` is a sentence put before the section."""
-    top = ctx.hits[0]
-    sources = sources_for(ctx.hits, ctx.settings.max_sources)
+def grounded_reply(turn: Turn, lead: str = "") -> Reply:
+    """The best section of the best article as the reply of the decided route, with its sources,
+    and close runners-up as quick replies. ``lead`` is a sentence put before the section."""
+    settings, hits, decision = turn.parts.settings, turn.understood.hits, turn.decision
+    top = hits[0]
+    sources = sources_for(hits, settings.max_sources, settings.source_margin)
     cited = {s.id for s in sources}
-    related = [h.title for h in ctx.hits[1:4] if h.doc_id not in cited and h.score >= top.score - RELATED_MARGIN]
-    section = render_section(top)
+    related = [h.title for h in hits[1:4] if h.doc_id not in cited and h.score >= top.score - settings.related_margin]
+    section = render_section(top, settings.answer_words)
     return Reply(
         reply=f"{lead}\n\n{section}" if lead else section,
-        route=route,
-        conversation_id=ctx.conversation_id,
-        intent=ctx.intent,
-        confidence=ctx.confidence,
+        route=decision.route,
+        conversation_id=turn.conversation_id,
+        intent=decision.intent,
+        confidence=decision.confidence,
         sources=sources,
-        quick_replies=(*related[:2], PERSON),
+        quick_replies=(*related[:2], turn.parts.copy.say("menus.reach_person")),
     )
 
 
-PERSON = "How do I reach a person?"
-
-
 @register(Route.ANSWER)
-def answer(ctx: Context) -> Reply:
-    return grounded_reply(ctx, Route.ANSWER)
+def run(turn: Turn) -> Outcome:
+    """The article section that answers the message."""
+    reply = grounded_reply(turn)
+    return Outcome(reply, after_reply(turn, reply))

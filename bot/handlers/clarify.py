@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from bot.handlers.base import Context, register
+from bot.handlers.base import Outcome, Turn, after_reply, register
 from bot.types import Reply, Route
+
+COPY_KEYS = ("clarify.question", "clarify.option", "clarify.or", "clarify.something_else")
 
 
 def topic(intent: str, topics: Mapping[str, str]) -> str:
@@ -19,15 +21,17 @@ def topic(intent: str, topics: Mapping[str, str]) -> str:
 
 
 @register(Route.CLARIFY)
-def clarify(ctx: Context) -> Reply:
-    """Ask which of the two likeliest intents is meant, offering both and "Something else"."""
-    options = [topic(i, ctx.topics) for i in (ctx.intent, ctx.runner_up) if i]
-    question = " or ".join(f"“{o.lower()}”" for o in options)
-    return Reply(
-        reply=f"Just to be sure I help with the right thing: do you mean {question}?",
+def run(turn: Turn) -> Outcome:
+    """Ask which of the two likeliest intents is meant, offering both and "something else"."""
+    d, copy = turn.decision, turn.parts.copy
+    options = [topic(i, turn.parts.topics) for i in (d.intent, d.runner_up) if i]
+    either = f" {copy.say('clarify.or')} ".join(copy.say("clarify.option", topic=o.lower()) for o in options)
+    reply = Reply(
+        reply=copy.say("clarify.question", options=either),
         route=Route.CLARIFY,
-        conversation_id=ctx.conversation_id,
-        intent=ctx.intent,
-        confidence=ctx.confidence,
-        quick_replies=(*options, "Something else"),
+        conversation_id=turn.conversation_id,
+        intent=d.intent,
+        confidence=d.confidence,
+        quick_replies=(*options, copy.say("clarify.something_else")),
     )
+    return Outcome(reply, after_reply(turn, reply))

@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
-from bot.handlers.base import Context, register
+from bot.handlers.base import Outcome, Turn, after_reply, register
 from bot.types import Reply, Route
 
-SUPPORT_CONTACT = "support@meridian.example (chat in the console on Growth and Enterprise plans)"
-CAN_HELP = "API keys, errors such as 401 or 429, choosing a model, pricing and billing, data privacy"
+COPY_KEYS = ("fallback.reply", "fallback.can_help", "brand.company", "brand.support_contact", "menus.fallback")
 
 
 @register(Route.FALLBACK)
-def fallback(ctx: Context) -> Reply:
-    return Reply(
-        reply=(
-            "I don't know the answer to that, and I'd rather not guess. "
-            f"I can help with {CAN_HELP}, and more about Meridian AI. "
-            f"If you'd like a person to look at it, the support team is at {SUPPORT_CONTACT}."
-        ),
-        route=Route.FALLBACK,
-        conversation_id=ctx.conversation_id,
-        intent=ctx.intent,
-        confidence=ctx.confidence,
-        quick_replies=("How do I reach a person?", "Choose a model", "Fix an API error"),
+def run(turn: Turn) -> Outcome:
+    """What the assistant can help with and where the support team is; a person among the quick replies.
+
+    Fallbacks in a row are counted; routing hands over at ``fallbacks_before_handoff``.
+    """
+    copy = turn.parts.copy
+    text = copy.say(
+        "fallback.reply",
+        can_help=copy.say("fallback.can_help"),
+        company=copy.say("brand.company"),
+        support_contact=copy.say("brand.support_contact"),
     )
+    reply = Reply(
+        reply=text,
+        route=Route.FALLBACK,
+        conversation_id=turn.conversation_id,
+        intent=turn.decision.intent,
+        confidence=turn.decision.confidence,
+        quick_replies=copy.options("menus.fallback"),
+    )
+    return Outcome(reply, after_reply(turn, reply))

@@ -1,47 +1,31 @@
-"""The ``smalltalk`` route: greetings, thanks and goodbyes, answered briefly."""
+"""The ``smalltalk`` route: greetings, thanks and goodbyes answered briefly, and a "no" to a person."""
 
 from __future__ import annotations
 
-import re
+from bot.handlers.base import Outcome, Turn, after_reply, register
+from bot.types import Action, Reply, Route
 
-from bot.handlers.base import Context, register
-from bot.types import Reply, Route
-
-# Until intent classification lands, small talk is recognised by these patterns, matched
-# against the whole message so "hi, my key fails" is not small talk.
-PATTERNS = {
-    "greeting": re.compile(
-        r"^(hi+|hello+|hey+|hiya|howdy|good (morning|afternoon|evening)|greetings|yo|hallo)"
-        r"( there| team| all)?[!. ]*$"
-    ),
-    "thanks": re.compile(r"^(thanks?( you)?( so much| a lot)?|thx|ty|cheers|great,? thanks?|perfect,? thanks?)[!. ]*$"),
-    "goodbye": re.compile(r"^(bye+|goodbye|see (you|ya)( later)?|that'?s all|cya|have a (good|nice) (day|one))[!. ]*$"),
-}
-REPLIES = {
-    "greeting": "Hello! I can help with the Meridian AI API, errors, choosing a model, billing "
-    "and data privacy. What can I do for you?",
-    "thanks": "You're welcome! Is there anything else I can help with?",
-    "goodbye": "Goodbye, and good luck with your project. Come back any time.",
-}
-
-
-def smalltalk_intent(text: str) -> str | None:
-    """The small-talk intent of ``text`` (greeting, thanks, goodbye) or None."""
-    clean = " ".join(text.lower().replace(",", " ").split())
-    for intent, pattern in PATTERNS.items():
-        if pattern.match(clean):
-            return intent
-    return None
+COPY_KEYS = ("smalltalk.greeting", "smalltalk.thanks", "smalltalk.goodbye", "handoff.declined", "menus.main")
 
 
 @register(Route.SMALLTALK)
-def smalltalk(ctx: Context) -> Reply:
-    intent = ctx.intent or "greeting"
-    return Reply(
-        reply=REPLIES.get(intent, REPLIES["greeting"]),
+def run(turn: Turn) -> Outcome:
+    """A short answer to small talk (a greeting for a kind it has no sentence for), with the main menu."""
+    copy, d = turn.parts.copy, turn.decision
+    if d.action is Action.DECLINE_PERSON:
+        text, intent = copy.say("handoff.declined"), None
+    else:
+        intent = d.intent or "greeting"
+        key = f"smalltalk.{intent}" if copy.has(f"smalltalk.{intent}") else "smalltalk.greeting"
+        text = copy.say(key, company=copy.say("brand.company"))
+    reply = Reply(
+        reply=text,
         route=Route.SMALLTALK,
-        conversation_id=ctx.conversation_id,
+        conversation_id=turn.conversation_id,
         intent=intent,
-        confidence=ctx.confidence,
-        quick_replies=("Choose a model", "Fix an API error", "Pricing"),
+        confidence=d.confidence,
+        quick_replies=copy.options("menus.main"),
     )
+    if d.action is Action.DECLINE_PERSON:
+        return Outcome(reply, turn.carried())
+    return Outcome(reply, after_reply(turn, reply))

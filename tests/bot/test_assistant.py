@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
 from bot.assistant import Assistant
 from bot.config import Settings
 from bot.errors import InputError, SupportbotError
+from bot.state import ConversationState
 from bot.store import Store
 from bot.types import Reply, Route, Source
 from index.embedders.fake import HashEmbedder
@@ -181,3 +183,34 @@ def test_constructing_an_assistant_builds_nothing(settings: Settings) -> None:
     Assistant(settings, embedder=HashEmbedder())
 
     assert not settings.resolved_index_dir.exists()
+
+
+def test_a_stale_write_reroutes_without_understanding_the_message_again(
+    fake_assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.assistant as pipeline
+
+    fake_assistant.reply("c-race", "hi")  # version 1, kept in this worker's memory
+    understood: list[str] = []
+    routed: list[ConversationState] = []
+    real_understand, real_route = pipeline.understand, pipeline.route
+
+    def counting(text: str, *args: Any) -> Any:
+        understood.append(text)
+        return real_understand(text, *args)
+
+    def racing(message: Any, state: ConversationState, parts: Any) -> Any:
+        routed.append(state)
+        if len(routed) == 1:  # another worker answers the conversation in between: one fallback
+            answer = Reply(reply="x", route=Route.FALLBACK, conversation_id="c-race").to_json()
+            fake_assistant.store.save_turn("c-race", "meanwhile", answer, {"fallbacks": 1}, "bot", expected_version=1)
+        return real_route(message, state, parts)
+
+    monkeypatch.setattr(pipeline, "understand", counting)
+    monkeypatch.setattr(pipeline, "route", racing)
+
+    reply = fake_assistant.reply("c-race", UNRELATED)
+
+    assert understood == [UNRELATED]  # understood once, outside the retry
+    assert [s.fallbacks for s in routed] == [0, 1]  # routed again on the state the other worker wrote
+    assert reply.route is Route.HANDOFF and reply.ticket  # its fallback and this one: two in a row

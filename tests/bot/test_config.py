@@ -60,3 +60,23 @@ def test_a_bad_setting_is_named_with_its_value(
 def test_a_bad_override_is_named_too() -> None:
     with pytest.raises(ConfigError, match="SUPPORTBOT_CHUNK_WORDS=5"):
         load_settings(chunk_words=5)
+
+
+def test_settings_are_frozen_and_hold_the_thresholds_code_used_to_keep(kb_dir: Path) -> None:
+    settings = load_settings(knowledge_dir=kb_dir)
+
+    with pytest.raises(ValueError, match="frozen"):
+        settings.answer_threshold = 0.1
+    assert (settings.retrieve_k, settings.answer_words, settings.source_margin, settings.related_margin) == (
+        5, 160, 0.08, 0.25,
+    )  # fmt: skip
+    assert settings.model_copy(update={"answer_threshold": 0.1}).answer_threshold == 0.1
+    assert settings.answer_threshold == 0.62
+
+
+def test_the_advisor_weights_are_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SUPPORTBOT_ADVISOR_WEIGHTS", '{"speed": 2.0}')
+
+    weights = load_settings().advisor_weights
+
+    assert (weights.speed, weights.cost) == (2.0, 1.0)

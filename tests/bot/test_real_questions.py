@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 
 from bot.assistant import Assistant
-from bot.handlers.answer import SOURCE_MARGIN
 from bot.routing import GROUNDED
 from bot.types import Route
 from index.embedders.onnx import ONNX_FILE
@@ -52,7 +51,8 @@ def test_question_is_answered_from_the_right_article(assistant: Assistant, quest
     assert reply.route in GROUNDED
     assert reply.sources[0].id == article
     # Further sources are cited only when they score nearly as well as the first, and never twice.
-    assert all(s.score >= reply.sources[0].score - SOURCE_MARGIN for s in reply.sources)
+    margin = assistant.settings.source_margin
+    assert all(s.score >= reply.sources[0].score - margin for s in reply.sources)
     assert len({s.id for s in reply.sources}) == len(reply.sources)
     assert reply.confidence >= assistant.settings.intent_answer_threshold
 
@@ -132,17 +132,3 @@ def test_index_lives_in_the_session_data_folder(assistant: Assistant) -> None:
     assert manifest_path.is_file()
     assert assistant.settings.model_cache_dir.joinpath(ONNX_FILE).is_file()
     assert len(assistant.retriever) >= 80
-
-
-@pytest.mark.slow
-def test_quality_report_on_the_held_out_split(assistant: Assistant) -> None:
-    from bot.evaluate import evaluate
-
-    report = evaluate(assistant, "test").as_dict()
-
-    assert report["retrieval"]["n"] >= 100 and report["n_out_of_scope"] >= 30
-    assert report["retrieval"]["R@1"] >= 0.80
-    assert report["retrieval"]["R@5"] >= 0.95
-    assert report["retrieval"]["MRR@10"] >= max(report["dense_only"]["MRR@10"], report["bm25_only"]["MRR@10"])
-    assert report["answered_out_of_scope"] <= 0.15
-    assert report["refused_in_scope"] <= 0.10

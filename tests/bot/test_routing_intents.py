@@ -13,13 +13,11 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.handlers import Context, get_handler
 from bot.intents.types import Prediction
-from bot.routing import decide
-from bot.types import Route
+from bot.routing import reading
+from bot.types import Decision, Route
 from index.types import Chunk, Hit
-from knowledge import PACKAGE_DIR
-from knowledge.intents import load_intents
+from tests.bot.turns import prediction, understood
 
 pytestmark = pytest.mark.unit
 
@@ -49,12 +47,6 @@ def settings(tmp_path: Path) -> Settings:
     )
 
 
-@pytest.fixture(scope="module")
-def topics() -> Mapping[str, str]:
-    """The shipped intents' labels (their ``label:`` in knowledge/intents.yaml)."""
-    return load_intents(PACKAGE_DIR / "intents.yaml").topics
-
-
 def hit(dense: float, doc_id: str = "rate-limits") -> Hit:
     chunk = Chunk(doc_id=doc_id, heading="Handling 429 responses", anchor="handling-429-responses", text="Wait.")
     return Hit(
@@ -62,23 +54,11 @@ def hit(dense: float, doc_id: str = "rate-limits") -> Hit:
     )
 
 
-def prediction(
-    best: str,
-    confidence: float,
-    runner_up: str | None = None,
-    runner_up_confidence: float = 0.0,
-    text: str = "a message",
-    out_of_scope: bool = False,
-) -> Prediction:
-    return Prediction(
-        text=text,
-        intent=None if out_of_scope else best,
-        confidence=confidence,
-        out_of_scope=out_of_scope,
-        best=best,
-        runner_up=runner_up,
-        runner_up_confidence=runner_up_confidence,
-    )
+def decide(
+    text: str, hits: list[Hit], settings: Settings, p: Prediction | None, routes: Mapping[str, str] | None
+) -> Decision:
+    """The route the message's own reading gives (``routing.reading``)."""
+    return reading(understood(text, hits, p), settings, {k: Route(v) for k, v in (routes or {}).items()})
 
 
 def test_confident_handoff_intent_hands_off_without_any_hit(settings: Settings) -> None:
@@ -166,45 +146,6 @@ def test_retrieval_sure_on_its_own_answers_instead_of_asking(settings: Settings)
     d = decide("429 errors, get me someone", [hit(0.9)], settings, p, ROUTES)
 
     assert d.route is Route.TROUBLESHOOT
-
-
-def test_clarifying_question_offers_both_topics_as_quick_replies(settings: Settings, topics: Mapping[str, str]) -> None:
-    p = prediction("error_rate_limit", 0.52, "human_handoff", 0.45)
-    d = decide("429 errors, get me someone", [], settings, p, ROUTES)
-    ctx = Context(
-        conversation_id="c1",
-        text="429 errors, get me someone",
-        hits=(),
-        settings=settings,
-        intent=d.intent,
-        confidence=d.confidence,
-        runner_up=d.runner_up,
-        topics=topics,
-    )
-
-    reply = get_handler(d.route)(ctx)
-
-    assert reply.route is Route.CLARIFY
-    assert reply.quick_replies == ("A 429 rate limit error", "I want to talk to a person", "Something else")
-    assert "a 429 rate limit error" in reply.reply and "i want to talk to a person" in reply.reply
-    assert reply.intent == "error_rate_limit" and reply.conversation_id == "c1"
-
-
-def test_clarifying_question_names_unknown_intents_readably(settings: Settings, topics: Mapping[str, str]) -> None:
-    ctx = Context(
-        conversation_id="c2",
-        text="x",
-        hits=(),
-        settings=settings,
-        intent="refund_status",
-        confidence=0.5,
-        runner_up="cancel_plan",
-        topics=topics,
-    )
-
-    reply = get_handler(Route.CLARIFY)(ctx)
-
-    assert reply.quick_replies == ("Refund status", "Cancel plan", "Something else")
 
 
 def test_two_intents_of_the_same_route_within_the_margin_do_not_clarify(settings: Settings) -> None:

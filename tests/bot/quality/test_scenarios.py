@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 
 from bot.errors import InputError
-from bot.scenarios import (
+from bot.quality.expectations import check_turn
+from bot.quality.scenarios import (
     SCENARIO_DIR,
     Scenario,
     ScenarioError,
     Turn,
-    check_turn,
     load_scenario,
     load_scenarios,
     report,

@@ -1,0 +1,171 @@
+"""What the routing rules look at: one message, the conversation's state, and what follows from both.
+
+Every derived fact is computed when a rule first asks for it and at most once per routing:
+the answer a message gives to the running flow's step, the facts the advisor reads from it,
+whether it leaves the flow or the advisor's question behind. Everything here is pure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from bot.advisor import advise, extract_facts
+from bot.advisor.facts import Facts, facts_to_json
+from bot.advisor.replies import BEST
+from bot.advisor.vocabulary import ASPECTS, WHICH_ONE
+from bot.flows import OutcomeKind, advance
+from bot.types import Route
+
+if TYPE_CHECKING:
+    from bot.flows import Outcome as StepOutcome
+    from bot.startup import Parts
+    from bot.state import ConversationState
+    from bot.types import Decision
+    from bot.understanding import Understanding
+    from knowledge.flows import Flow
+
+# Answers to an offer of a person.
+NEGATIVE = re.compile(r"^(n|no|nope|nah|no thanks?|no,? thank you|not now|not yet|maybe later|i'?m good)\b", re.I)
+AFFIRMATIVE = re.compile(
+    r"^(y|ya|yes|yeah|yep|yup|sure|ok|okay|please|yes please|connect me|do it|go ahead)\b", re.IGNORECASE
+)
+# A short message that continues what was just said about models ("and for Chinese?", "how much is that one?").
+FOLLOW_UP = re.compile(
+    r"^(and|what about|how about|and what about|same for|what if)\b|\b(that one|this one|it)\??$", re.I
+)
+# Besides a task, what makes a message a model need the intent classifier missed.
+NEED_FACTS = ("languages", "volume", "hosting", "max_latency_ms", "budget", "region", "privacy")
+
+
+@dataclass(frozen=True)
+class Situation:
+    """One message in one conversation, with ``reading``: what the message asks for on its own."""
+
+    understood: Understanding
+    state: ConversationState
+    parts: Parts
+    reading: Decision
+
+    @property
+    def text(self) -> str:
+        return self.understood.text
+
+    @cached_property
+    def words(self) -> int:
+        return len(self.text.split())
+
+    # -- the running flow ----------------------------------------------------------------------
+
+    @cached_property
+    def may_answer_flow(self) -> bool:
+        """Whether a flow is running and the message may be an answer to its step.
+
+        A request for a person or clear frustration is never read as an answer to a step; a
+        question back about the step ("what do you mean?") is not frustration.
+        """
+        if self.state.flow is None or not self.state.flow.running:
+            return False
+        question_back = self.reading.intent == "complaint" and self.text.rstrip().endswith("?")
+        return self.reading.route is not Route.HANDOFF or question_back
+
+    @cached_property
+    def running_flow(self) -> Flow | None:
+        """The running flow, or None when the flows were edited since it started (it lost the step)."""
+        progress, flows = self.state.flow, self.parts.flows
+        flow = flows.get(progress.flow_id) if progress is not None and flows is not None else None
+        return flow if flow is not None and progress is not None and progress.step in flow.steps else None
+
+    @cached_property
+    def flow_step(self) -> StepOutcome | None:
+        """The message applied as the answer to the running flow's step; None when it may not answer one."""
+        flow, progress = self.running_flow, self.state.flow
+        if not self.may_answer_flow or flow is None or progress is None:
+            return None
+        return advance(flow, progress.step, self.text, progress.path)
+
+    @cached_property
+    def flow_left(self) -> bool:
+        """Whether the message ends the running flow unanswered: the flows changed since it
+        started, or the message is no answer but a new question (one answered from the knowledge
+        base, one for the advisor, or another failure). Small talk, "not sure" and the like are
+        no new question: the step is shown again."""
+        if not self.may_answer_flow:
+            return False
+        flow, step, r = self.running_flow, self.flow_step, self.reading
+        if flow is None or step is None:
+            return True
+        other_failure = r.route is Route.TROUBLESHOOT and r.intent is not None and r.intent not in flow.intents
+        return step.kind is OutcomeKind.UNCLEAR and (r.route in (Route.ANSWER, Route.ADVISE) or other_failure)
+
+    # -- models and the advisor ----------------------------------------------------------------
+
+    @cached_property
+    def follows_up(self) -> bool:
+        """Whether the message reads as a follow-up ("and for Chinese?", "how much is that one?")."""
+        return bool(FOLLOW_UP.search(self.text))
+
+    @cached_property
+    def follows_up_on_models(self) -> bool:
+        """A short follow-up right after models were recommended or described."""
+        limit = self.parts.settings.follow_up_words
+        return bool(self.state.last_models) and self.words <= limit and self.follows_up
+
+    @cached_property
+    def asks_which_one(self) -> bool:
+        """ "Which one is cheaper?" after two or more models were shown, about an aspect with a winner."""
+        if len(self.state.last_models) < 2 or not WHICH_ONE.search(self.text):
+            return False
+        return any(aspect in BEST and pattern.search(self.text) for aspect, pattern in ASPECTS.items())
+
+    @cached_property
+    def advisor_facts(self) -> Facts:
+        """What the customer has said about the model they need, this message included."""
+        pending = self.state.advisor
+        return extract_facts(
+            self.text,
+            self.state.facts,
+            models=self.parts.catalog,
+            answering=pending.slot if pending is not None else None,
+        )
+
+    @cached_property
+    def states_a_need(self) -> bool:
+        """Whether a message the intent classifier did not send to the advisor still describes a
+        model need: it names a task and at least one more constraint ("classify 2M German tickets
+        on-prem"), or changes the facts of a recommendation just given ("and for Chinese?")."""
+        facts, before = self.advisor_facts, self.state.facts
+        if before is not None and facts != before:
+            return True
+        return facts.task is not None and any(getattr(facts, name) for name in NEED_FACTS)
+
+    @cached_property
+    def adds_nothing(self) -> bool:
+        """Whether the message adds no fact for the advisor and would get no recommendation."""
+        return self.advisor_facts == self.state.facts and not self._would_recommend()
+
+    @cached_property
+    def question_left(self) -> bool:
+        """Whether the advisor's open question is left behind: the message, not one the classifier
+        sent to the advisor, neither answers it nor follows up on a recommendation."""
+        if not self.parts.catalog or self.state.advisor is None or self.reading.route is Route.ADVISE:
+            return False
+        return self.adds_nothing
+
+    def _would_recommend(self) -> bool:
+        """Whether the advisor's turn would show models (it is pure: its reply is only looked at)."""
+        pending, facts = self.state.advisor, self.state.facts
+        reply, _, _ = advise(
+            "",
+            self.text,
+            self.parts.catalog,
+            facts_to_json(facts) if facts is not None else None,
+            pending.asked if pending is not None else 0,
+            pending.slot if pending is not None else None,
+            "model_selection",
+            weights=self.parts.settings.advisor_weights,
+            copy=self.parts.copy,
+        )
+        return bool(reply.recommendations)
