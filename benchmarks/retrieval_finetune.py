@@ -57,8 +57,8 @@ import numpy as np
 
 from benchmarks.common import RESULTS, write_result
 from bot.config import Settings, load_settings
-from bot.quality.tuning import best_threshold, top_confidence
 from bot.indexing import build, knowledge_documents
+from bot.quality.tuning import best_threshold, top_confidence
 from index.chunking import chunk_document
 from index.embedders import MAX_TOKENS, packaged_model_dir
 from index.embedders.cached import CachedEmbedder
