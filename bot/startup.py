@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from index.retriever import Retriever
 
 # Every key of assistant.yaml the assistant asks for; a missing one stops the start-up.
-REQUIRED_COPY = (*ADVISOR_KEYS, *COPY_KEYS)
+# The front ends show the brand's title and tagline on the customer's pages.
+REQUIRED_COPY = (*ADVISOR_KEYS, *COPY_KEYS, "brand.title", "brand.tagline")
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ import gradio as gr
 from fastapi import FastAPI
 
 from bot import Assistant, InputError, NotFound, Reply
-from ui.pages import TITLE
 
 MAX_QUICK_REPLIES = 3
 STAFF_POLL_SECONDS = 3.0
@@ -91,8 +90,9 @@ def build_page(assistant: Assistant) -> gr.Blocks:
         message = history[index]["content"] if 0 <= index < len(history) else ""
         assistant.record_feedback(conversation, str(message), bool(data.liked))
 
-    with gr.Blocks(title=TITLE, analytics_enabled=False) as page:
-        gr.Markdown(f"## {TITLE}\nAsk about the API, errors, models, pricing or your data.")
+    title, tagline = assistant.copy.say("brand.title"), assistant.copy.say("brand.tagline")
+    with gr.Blocks(title=title, analytics_enabled=False) as page:
+        gr.Markdown(f"## {title}\n{tagline}")
         conversation = gr.State(None)
         seen = gr.State(None)  # the last turn shown while a person has the conversation
         chat = gr.Chatbot(label="Conversation", height=480, elem_id="chat")

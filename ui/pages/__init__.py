@@ -12,8 +12,6 @@ from typing import Any
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-TITLE = "Meridian AI support"  # the site's name on the customer's pages
-
 
 @cache
 def _environment() -> Environment:

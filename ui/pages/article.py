@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from bot import slugify
 from ui.markdown import to_html
-from ui.pages import TITLE, render
+from ui.pages import render
 
 _HEADING = re.compile(r"<h([2-6])>(.*?)</h\1>", re.S)
 
@@ -26,7 +26,7 @@ def with_heading_ids(body: str) -> str:
     return _HEADING.sub(add_id, body)
 
 
-def article_page(title: str, markdown: str) -> HTMLResponse:
+def article_page(title: str, markdown: str, site: str) -> HTMLResponse:
     """The page of one article: its title and its Markdown text (raw HTML in it escaped)."""
     body = Markup(with_heading_ids(to_html(markdown)))  # safe: raw HTML in the Markdown was escaped
-    return render("article.html", title=title, site=TITLE, body=body)
+    return render("article.html", title=title, site=site, body=body)

@@ -18,4 +18,4 @@ def article(doc_id: str, assistant: AssistantDep) -> HTMLResponse:
     if document is None:
         raise HTTPException(status_code=404, detail=f"no article {doc_id!r}")
     title, markdown = document
-    return article_page(title, markdown)
+    return article_page(title, markdown, site=assistant.copy.say("brand.title"))

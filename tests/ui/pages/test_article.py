@@ -18,7 +18,9 @@ def test_each_section_heading_gets_the_anchor_source_links_use() -> None:
 
 
 def test_the_article_title_is_escaped_and_raw_html_in_the_text_too() -> None:
-    text = bytes(article_page("<b>Bold</b> title", "Hello <i>there</i>\n\n## Part one").body).decode()
+    text = bytes(
+        article_page("<b>Bold</b> title", "Hello <i>there</i>\n\n## Part one", site="Meridian AI support").body
+    ).decode()
 
     assert "<title>&lt;b&gt;Bold&lt;/b&gt; title</title>" in text
     assert "&lt;i&gt;there&lt;/i&gt;" in text and '<h2 id="part-one">Part one</h2>' in text
