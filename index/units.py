@@ -85,21 +85,29 @@ def embed_units(
     (``intent_features``) of the texts marked in ``keep``, from the same pass.
 
     Texts are sent shortest first, so each batch pads to similar lengths: short keys no
-    longer wait on a long chunk's padding."""
+    longer wait on a long chunk's padding. An encoder with a document side of its own
+    (``encode_passage_layers``, E5) encodes the texts not marked in ``keep`` (chunks) with it."""
     batch = 64
+    passages = getattr(embedder, "encode_passage_layers", None) if keep is not None else None
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    groups = [(order, embedder.encode_layers)]
+    if passages is not None and keep is not None:  # keys and chunks never share a batch
+        keys, chunks = [i for i in order if keep[i]], [i for i in order if not keep[i]]
+        groups = [(keys, embedder.encode_layers), (chunks, passages)]
+    batches = [(group[s : s + batch], encode) for group, encode in groups for s in range(0, len(group), batch)]
     out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
     kept: dict[int, np.ndarray] = {}
-    for start in range(0, len(order), batch):
-        rows = order[start : start + batch]
-        layers = embedder.encode_layers([texts[i] for i in rows], batch_size=batch)
+    done = 0
+    for rows, encode in batches:
+        layers = encode([texts[i] for i in rows], batch_size=batch)
         out[rows] = sentence_vectors(layers)
         if keep is not None:
             wanted = [j for j, i in enumerate(rows) if keep[i]]
             if wanted:
                 for i, f in zip([rows[j] for j in wanted], intent_features(layers[wanted]), strict=True):
                     kept[i] = f
+        done += len(rows)
         if progress:
-            progress(min(start + batch, len(texts)), len(texts))
+            progress(done, len(texts))
     features = np.stack([kept[i] for i in sorted(kept)]) if kept else np.zeros((0, 0), dtype=np.float32)
     return out, features

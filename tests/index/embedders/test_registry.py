@@ -17,7 +17,7 @@ from index.errors import ConfigError
 
 @pytest.mark.unit
 def test_unknown_backend_lists_the_known_ones(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="onnx, torch, fake"):
+    with pytest.raises(ValueError, match="onnx, torch, e5, fake"):
         make_embedder("openai", tmp_path)
     with pytest.raises(ConfigError, match="unknown embedder backend 'openai'"):
         make_embedder("openai", tmp_path)
