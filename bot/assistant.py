@@ -21,7 +21,9 @@ from bot.state import ConversationState
 from bot.store import Store
 from bot.types import Reply
 from bot.understanding import Understanding, understand
+from index import language as languages
 from index.embedders import Embedder, Encoding, encode_messages, make_embedder
+from index.language import Language
 from index.retriever import Retriever
 from index.types import Hit
 from knowledge.copy import Copy
@@ -29,19 +31,27 @@ from knowledge.copy import Copy
 
 class Assistant:
     """One customer message in, one ``Reply`` out, in six steps (``reply``): guard, encode once,
-    understand, route, handle, store.
+    understand, route, handle, store. Before encoding, the message's language chooses the parts
+    it is served by: English ones, or Chinese ones with their own encoder, index, intent model,
+    flows and sentences.
 
-    The constructor is cheap; ``warm_up()`` loads the model, the index, the intent classifier,
-    the flows, the catalog and the sentences (building the index or training the classifier
-    when their files changed) and opens the database. ``reply`` warms up on first use.
+    The constructor is cheap; ``warm_up()`` loads the models, the indexes, the intent classifiers,
+    the flows, the catalog and the sentences of each language (building an index or training a
+    classifier when their files changed) and opens the database. ``reply`` warms up on first use.
+    ``embedder`` is the English encoder; ``zh_embedder`` the Chinese one (when only ``embedder``
+    is given, it serves both: tests pass one fake encoder).
     """
 
-    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None) -> None:
+    def __init__(
+        self, settings: Settings | None = None, embedder: Embedder | None = None, zh_embedder: Embedder | None = None
+    ) -> None:
         self.settings = settings or load_settings()
         self.embedder = embedder or make_embedder(
             self.settings.embedder, self.settings.model_cache_dir, self.settings.threads
         )
+        self._zh_embedder = zh_embedder or embedder
         self._parts: Parts | None = None
+        self._by_language: dict[str, Parts] = {}
         self._index: Retriever | None = None  # a prebuilt index chosen with use_index
         self._store: Store | None = None
         self._conversations: Conversations | None = None
@@ -52,11 +62,20 @@ class Assistant:
         with self._lock:
             if self._parts is None:
                 self._parts = load_parts(self.settings, self.embedder, progress, retriever=self._index)
+                self._by_language = {Language.EN: self._parts}
+                if Language.ZH in self.settings.languages and self._index is None:
+                    self._by_language[Language.ZH] = self._load_chinese(progress)
+                languages.warm_up()
             if self._store is None:
                 store = Store(self.settings.resolved_database_url)
                 store.migrate()
                 self._store = store
                 self._conversations = Conversations(store, self.settings)
+
+    def _load_chinese(self, progress: bool) -> Parts:
+        zh = self.settings.for_language(Language.ZH)
+        embedder = self._zh_embedder or make_embedder(zh.embedder, zh.model_cache_dir, zh.threads)
+        return load_parts(zh, embedder, progress)
 
     def use_index(self, folder: Path) -> None:
         """Search a prebuilt index folder instead of the knowledge base's own index."""
@@ -65,6 +84,7 @@ class Assistant:
             self._index = load_index(folder, self.settings, self.embedder.name)
             if self._parts is not None:
                 self._parts = replace(self._parts, retriever=self._index)
+                self._by_language = {Language.EN: self._parts}
 
     # -- the loaded pieces ---------------------------------------------------------------------
 
@@ -75,6 +95,22 @@ class Assistant:
             self.warm_up()
         assert self._parts is not None
         return self._parts
+
+    def parts_for(self, language: str) -> Parts:
+        """The parts serving messages in ``language`` (English ones for any language not served)."""
+        parts = self.parts
+        return self._by_language.get(language, parts)
+
+    def language_of(self, text: str, previous: str | None = None) -> Language:
+        """The language to answer ``text`` in (``index.language.reply_language``): its own, the
+        conversation's (``previous``) when it has too few words to tell, English for a language
+        not served."""
+        found = languages.reply_language(text, previous)
+        return found if found in self._served else Language.EN
+
+    @property
+    def _served(self) -> tuple[str, ...]:
+        return tuple(self._by_language) or (Language.EN,)
 
     @property
     def retriever(self) -> Retriever:
@@ -135,51 +171,72 @@ class Assistant:
             InputError: when the message is empty or longer than ``max_message_chars``.
         """
         clean = check(text, self.settings)  # 1 guard
-        conversations, parts = self.conversations, self.parts
+        conversations, _ = self.conversations, self.parts
         cid = conversation_id or uuid.uuid4().hex
         replayed = conversations.replayed(cid, client_message_id)
         if replayed is not None:
             return replayed
-        understood = understand(clean, self.encode(clean), parts)  # 2 encode once, 3 understand
+        known = conversation_id is not None
+        found = languages.detect(clean)
+        previous = conversations.language_of(cid, known) if found is Language.UNKNOWN and known else None
+        language = self.language_of(clean, previous)
+        parts = self.parts_for(language)
+        understood = understand(clean, self.encode(clean, parts), parts)  # 2 encode once, 3 understand
 
         def step(state: ConversationState) -> Outcome:  # pure: redone only when the write was stale
+            if state.language != language:
+                state = replace(state, language=language)
             decision = route(understood, state, parts)  # 4 the one ordered policy
-            return get_handler(decision.route)(Turn(cid, clean, understood, decision, state, parts))  # 5 handle
+            outcome = get_handler(decision.route)(Turn(cid, clean, understood, decision, state, parts))  # 5 handle
+            return in_language(outcome, language, found is Language.OTHER, parts.copy)
 
-        return conversations.apply(cid, conversation_id is not None, client_message_id, clean, step)  # 6 store
+        return conversations.apply(cid, known, client_message_id, clean, step)  # 6 store
 
     def check(self, text: str) -> str:
         """The message stripped, or ``InputError`` when it is empty or too long (``bot.guard``)."""
         return check(text, self.settings)
 
-    def encode(self, text: str) -> Encoding:
-        """One message's sentence vector and intent features, from one pass of the encoder."""
-        return encode_messages(self.embedder, [text])[0]
+    def encode(self, text: str, parts: Parts | None = None) -> Encoding:
+        """One message's sentence vector and intent features, from one pass of the encoder of
+        ``parts`` (the English one when None)."""
+        embedder = parts.embedder if parts is not None and parts.embedder is not None else self.embedder
+        return encode_messages(embedder, [text])[0]
 
     def understand(self, text: str, encoding: Encoding) -> Understanding:
         """The intent, retrieved documents and small talk of a checked message, without replying."""
         return understand(text, encoding, self.parts)
 
-    def respond(self, conversation_id: str | None, text: str, encoding: Encoding) -> Reply:
+    def respond(
+        self, conversation_id: str | None, text: str, encoding: Encoding | None = None, language: str | None = None
+    ) -> Reply:
         """The reply to a checked message on its own, outside any conversation: what its intent and
         retrieval call for (``routing.reading``). Nothing is stored (a hand-over opens no ticket).
 
-        Batch callers (evaluation) encode many messages at once and call this per message, so
-        nothing is encoded twice.
+        Batch callers (evaluation) encode many messages at once with the encoder of the message's
+        language (``parts_for(language).embedder``) and call this per message, so nothing is
+        encoded twice. ``language`` is detected when None.
         """
-        parts = self.parts
-        understood = understand(text, encoding, parts)
+        language = language or self.language_of(text)
+        parts = self.parts_for(language)
+        understood = understand(text, encoding or self.encode(text, parts), parts)
         decision = reading(understood, parts.settings, parts.routes)
-        turn = Turn(conversation_id or uuid.uuid4().hex, text, understood, decision, ConversationState(), parts)
-        return get_handler(decision.route)(turn).reply
+        state = ConversationState(language=language)
+        turn = Turn(conversation_id or uuid.uuid4().hex, text, understood, decision, state, parts)
+        outcome = get_handler(decision.route)(turn)
+        return in_language(outcome, language, False, parts.copy).reply
 
     # -- the knowledge base --------------------------------------------------------------------
 
     def search(self, text: str, k: int = 5) -> list[Hit]:
         """The ``k`` best knowledge-base documents for ``text``."""
         clean = self.check(text)
-        encoding = self.encode(clean)
-        return self.retriever.search(clean, encoding.vector, k=k, features=encoding.features)
+        if self._index is not None:  # a prebuilt index (search --index): English parts only
+            encoding, retriever = self.encode(clean), self._index
+        else:
+            parts = self.parts_for(self.language_of(clean))
+            encoding, retriever = self.encode(clean, parts), parts.retriever
+        assert retriever is not None
+        return retriever.search(clean, encoding.vector, k=k, features=encoding.features)
 
     def document(self, doc_id: str) -> tuple[str, str] | None:
         """The title and Markdown text of a knowledge-base document, or None if there is none."""
@@ -204,7 +261,7 @@ class Assistant:
             if not text.strip() or len(text) > self.settings.max_message_chars:
                 continue
             clean = text.strip()
-            reply = self.respond(None, clean, self.encode(clean))
+            reply = self.respond(None, clean)
             if reply.sources:
                 return reply
         return None
@@ -212,3 +269,12 @@ class Assistant:
     def record_feedback(self, conversation_id: str, message: str, helpful: bool) -> None:
         """Keep a thumbs up or down on a reply (the feedback table of the database)."""
         self.store.add_feedback(conversation_id, helpful, message)
+
+
+def in_language(outcome: Outcome, language: str, other_language: bool, copy: Copy) -> Outcome:
+    """``outcome`` with its reply marked as written in ``language``; a message in a language the
+    assistant does not speak gets a first sentence saying the answer is in English."""
+    reply = replace(outcome.reply, language=language)
+    if other_language:
+        reply = replace(reply, reply=f"{copy.say('language.other')}\n\n{reply.reply}")
+    return replace(outcome, reply=reply)

@@ -29,8 +29,26 @@ class Settings(BaseSettings):
     knowledge_dir: Path = Field(default=PACKAGE_DIR, description="knowledge folder or FAQ file")
     data_dir: Path = Field(default=Path("var"), description="index, model cache and database live here")
     index_dir: Path | None = Field(default=None, description="the index folder; <data_dir>/index when unset")
-    embedder: Literal["onnx", "torch", "fake"] = "onnx"
+    embedder: Literal["onnx", "torch", "e5", "fake"] = "onnx"
     threads: int = Field(default=2, ge=1, le=64)
+    languages: tuple[Literal["en", "zh"], ...] = Field(
+        default=("en", "zh"), description="languages answered in; a message in another one is answered in English"
+    )
+    language: Literal["en", "zh"] = Field(
+        default="en", description="the language these settings serve (for_language gives the Chinese ones)"
+    )
+    zh_embedder: Literal["onnx", "torch", "e5", "fake"] = Field(
+        default="e5", description="encoder of Chinese messages and the index they search (multilingual)"
+    )
+    # Chinese messages search their own index with their own encoder, so their fusion weights
+    # and routing thresholds are tuned apart (on the Chinese train split, benchmarks/README.md).
+    zh_fusion_weight: float = Field(default=0.3, ge=0.0)
+    zh_centroid_weight: float = Field(default=0.0, ge=0.0)
+    zh_head_weight: float = Field(default=0.2, ge=0.0)
+    zh_answer_threshold: float = 0.80
+    zh_intent_threshold: float | None = Field(default=0.2, ge=0.0, le=1.0)
+    zh_intent_answer_threshold: float = 0.3
+    zh_clarify_margin: float = Field(default=0.0, ge=0.0, le=1.0)
 
     learn_from_train: bool = Field(
         default=False, description="index the train split's labelled questions as keys of their articles"
@@ -99,17 +117,28 @@ class Settings(BaseSettings):
             raise ValueError(f"no knowledge at {value}")
         return value
 
+    def for_language(self, language: str) -> Settings:
+        """The settings a message in ``language`` is served with: for Chinese, its encoder, its
+        index and intent model folders and its tuned weights and thresholds in the general names."""
+        if language != "zh" or self.language == "zh":
+            return self
+        tuned = {name: getattr(self, f"zh_{name}") for name in ZH_TUNED}
+        return self.model_copy(update={"language": "zh", "embedder": self.zh_embedder, **tuned})
+
     @property
     def resolved_index_dir(self) -> Path:
-        return self.index_dir or self.data_dir / "index"
+        base = self.index_dir or self.data_dir / "index"
+        return base / "zh" if self.language == "zh" else base
 
     @property
     def resolved_intents_file(self) -> Path:
-        return self.intents_file or self.knowledge_dir / "intents.yaml"
+        if self.intents_file is not None:
+            return self.intents_file
+        return self.knowledge_dir / ("intents.zh.yaml" if self.language == "zh" else "intents.yaml")
 
     @property
     def intent_model_dir(self) -> Path:
-        return self.data_dir / "intents"
+        return self.data_dir / ("intents-zh" if self.language == "zh" else "intents")
 
     @property
     def resolved_database_url(self) -> str:
@@ -118,6 +147,18 @@ class Settings(BaseSettings):
     @property
     def model_cache_dir(self) -> Path:
         return self.data_dir / "models"
+
+
+# The settings Chinese messages take from their ``zh_`` twins (``Settings.for_language``).
+ZH_TUNED = (
+    "fusion_weight",
+    "centroid_weight",
+    "head_weight",
+    "answer_threshold",
+    "intent_threshold",
+    "intent_answer_threshold",
+    "clarify_margin",
+)
 
 
 def load_settings(**overrides: object) -> Settings:

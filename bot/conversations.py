@@ -76,6 +76,11 @@ class Conversations:
             return Reply.from_json(kept)
         raise InputError(f"conversation {conversation_id} is changing too fast; send the message again")
 
+    def language_of(self, conversation_id: str, known: bool) -> str | None:
+        """The language the conversation was last answered in, or None for a new one."""
+        version, state = self._state_of(conversation_id, known)
+        return state.language if version else None
+
     def _state_of(self, conversation_id: str, known: bool) -> tuple[int, ConversationState]:
         """The conversation's version and state: from memory when this process wrote the latest,
         else from the database. A stale memory only costs a retry: the write checks the version."""

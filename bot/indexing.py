@@ -15,13 +15,30 @@ from bot.errors import IndexStoreError
 from index import persist
 from index.embedders import Embedder
 from index.retriever import Retriever
+from index.text import add_words
 from index.types import Document, RetrieverWeights
 from knowledge import load_documents
+from knowledge.catalog import load_catalog
 from knowledge.evalset import load_labelled
+from knowledge.translations import ZH, chinese_documents, chinese_terms, load_bilingual
 
 
 def build_params(settings: Settings) -> dict[str, Any]:
-    return {"chunk_words": settings.chunk_words, "ann_threshold": settings.ann_threshold}
+    params: dict[str, Any] = {"chunk_words": settings.chunk_words, "ann_threshold": settings.ann_threshold}
+    if settings.language == ZH:  # the Chinese words jieba keeps whole shape the BM25 index
+        params["words"] = sorted(set(teach_terms(settings)))
+    return params
+
+
+def teach_terms(settings: Settings) -> list[str]:
+    """Teach jieba the knowledge base's own Chinese terms (glossary, model names); returns them."""
+    kb = settings.knowledge_dir
+    if not kb.is_dir():
+        return []
+    catalog = load_catalog(kb / "catalog.yaml") if (kb / "catalog.yaml").is_file() else []
+    words = chinese_terms(kb / "glossary.zh.yaml", catalog)
+    add_words(words)
+    return words
 
 
 def build(
@@ -76,9 +93,14 @@ def with_learned_keys(documents: Sequence[Document], questions: Sequence[Any]) -
 
 
 def knowledge_documents(settings: Settings) -> list[Document]:
-    """The documents to index: the knowledge, plus the train split's questions as learned keys."""
-    documents = load_documents(settings.knowledge_dir)
-    train = settings.knowledge_dir / "eval" / "train.jsonl"
+    """The documents to index: the knowledge, plus the train split's questions as learned keys.
+
+    Chinese messages search the articles in Chinese where they are translated and in English
+    where not (an imported FAQ file stays English: the multilingual encoder crosses over)."""
+    kb = settings.knowledge_dir
+    chinese = settings.language == ZH and kb.is_dir() and (kb / "articles").is_dir()
+    documents = chinese_documents(load_bilingual(kb / "articles")) if chinese else load_documents(kb)
+    train = kb / "eval" / (f"{ZH}/train.jsonl" if settings.language == ZH else "train.jsonl")
     if settings.learn_from_train and settings.knowledge_dir.is_dir() and train.is_file():
         documents = with_learned_keys(documents, load_labelled(train, {d.id for d in documents}))
     return documents

@@ -18,6 +18,8 @@ from bot.intents.training import ensure_model
 from bot.types import Route
 from knowledge.catalog import Model, load_catalog
 from knowledge.copy import DEFAULT_COPY, Copy, load_copy
+from knowledge.flows import load_flows
+from knowledge.translations import ZH, translate_catalog, translate_flows
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -36,10 +38,13 @@ class Parts:
 
     ``routes`` and ``topics`` are the intent classifier's routes and customer-facing labels,
     read once; ``retriever``, ``intents`` and ``flows`` are None when the knowledge has none.
+    A language has its own parts (``settings.language``): Chinese messages are encoded by
+    ``embedder`` (the multilingual one), search the Chinese index and are answered in Chinese.
     """
 
     settings: Settings
     copy: Copy
+    embedder: Embedder | None = None
     retriever: Retriever | None = None
     intents: IntentClassifier | None = None
     flows: FlowBook | None = None
@@ -68,12 +73,14 @@ def load_parts(
     retriever = retriever or ensure_index(settings, embedder, progress=progress)
     intents = ensure_model(settings.resolved_intents_file, settings.intent_model_dir, embedder, progress)
     knowledge = settings.knowledge_dir
-    folder = knowledge / "troubleshooting"
-    flows = FlowBook.from_folder(folder, {d.id for d in retriever.docs}) if folder.is_dir() else None
     catalog = tuple(load_catalog(knowledge / "catalog.yaml")) if (knowledge / "catalog.yaml").is_file() else ()
+    flows = load_flow_book(knowledge, {d.id for d in retriever.docs}, settings.language)
+    if settings.language == ZH:
+        catalog = tuple(translate_catalog(catalog, knowledge / "catalog.zh.yaml"))
     return Parts(
         settings=settings,
-        copy=load_assistant_copy(knowledge),
+        copy=load_assistant_copy(knowledge, settings.language),
+        embedder=embedder,
         retriever=retriever,
         intents=intents,
         flows=flows,
@@ -83,10 +90,27 @@ def load_parts(
     )
 
 
-def load_assistant_copy(knowledge_dir: Path) -> Copy:
-    """The sentences of ``knowledge_dir/assistant.yaml``, checked for every key the code asks for.
+def load_flow_book(knowledge: Path, articles: set[str], language: str) -> FlowBook | None:
+    """The troubleshooting flows of ``knowledge`` (None without any), in ``language``."""
+    folder = knowledge / "troubleshooting"
+    if not folder.is_dir():
+        return None
+    flows = load_flows(folder, articles)
+    if language == ZH:
+        flows = translate_flows(flows, folder / ZH)
+    return FlowBook(flows.values())
+
+
+def load_assistant_copy(knowledge_dir: Path, language: str = "en") -> Copy:
+    """The sentences of ``knowledge_dir/assistant.yaml``, checked for every key the code asks for;
+    in Chinese, those of ``assistant.zh.yaml``, where a missing key is said in English.
 
     An imported knowledge folder or FAQ file without its own sentences speaks the packaged ones.
     """
     own = knowledge_dir / "assistant.yaml"
-    return load_copy(own if own.is_file() else DEFAULT_COPY, required=REQUIRED_COPY)
+    english = load_copy(own if own.is_file() else DEFAULT_COPY, required=REQUIRED_COPY)
+    if language != ZH:
+        return english
+    zh = knowledge_dir / "assistant.zh.yaml"
+    zh = zh if zh.is_file() else DEFAULT_COPY.with_name("assistant.zh.yaml")
+    return load_copy(zh).over(english) if zh.is_file() else english

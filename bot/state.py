@@ -78,6 +78,7 @@ class ConversationState:
     tried: tuple[str, ...] = ()  # flow paths and articles tried, for the ticket
     recent: tuple[str, ...] = ()  # the customer's last messages, for the ticket
     ticket: str | None = None
+    language: str = "en"  # the language the conversation is answered in (its latest message's)
 
     def to_json(self) -> dict[str, Any]:
         """The state as plain JSON values, in the stored format."""
@@ -94,6 +95,7 @@ class ConversationState:
             "tried": list(self.tried),
             "recent": list(self.recent),
             "ticket": self.ticket,
+            "language": self.language,
         }
 
     @classmethod
@@ -114,4 +116,5 @@ class ConversationState:
             tried=tuple(data.get("tried") or ()),
             recent=tuple(data.get("recent") or ()),
             ticket=data.get("ticket"),
+            language=str(data.get("language") or "en"),
         )

@@ -50,6 +50,7 @@ class Reply:
     ticket: str | None = None
     flow: dict[str, str] | None = None  # {id, step} while a troubleshooting flow runs
     recommendations: tuple[dict[str, Any], ...] = ()  # {model_id, name, reasons} from the advisor
+    language: str = "en"  # the language of ``reply``: en or zh
 
     def __post_init__(self) -> None:
         if len(self.sources) > 3:
@@ -70,6 +71,7 @@ class Reply:
             "ticket": self.ticket,
             "flow": self.flow,
             "recommendations": [dict(r) for r in self.recommendations],
+            "language": self.language,
         }
         return data
 
@@ -90,6 +92,7 @@ class Reply:
             ticket=data.get("ticket"),
             flow=data.get("flow"),
             recommendations=tuple(data.get("recommendations", [])),
+            language=str(data.get("language") or "en"),
         )
 
 

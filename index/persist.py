@@ -42,7 +42,8 @@ from index.vectors import VectorIndex
 
 # 2: the key head and its weight; 3: the key head reads words only; 4: the key head is pickled
 # from index.linear_head (was index.head), so a folder of format 3 cannot load it.
-FORMAT_VERSION = 4
+# 5: documents record the language of their text (the Chinese index mixes both).
+FORMAT_VERSION = 5
 
 
 def knowledge_hash(documents: Sequence[Document], model: str, params: dict[str, Any]) -> str:

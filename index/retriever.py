@@ -109,7 +109,7 @@ class Retriever:
         vectors, key_features = embed_units(embedder, units.texts, progress, keep=units.is_key)
         head = fit_key_head(units, key_features, len(documents)) if len(documents) <= HEAD_MAX_DOCS else None
         return cls(
-            [DocMeta(d.id, d.title, d.url) for d in documents],
+            [DocMeta(d.id, d.title, d.url, d.lang) for d in documents],
             units.chunks,
             np.asarray(units.unit_doc, dtype=np.int32),
             np.asarray(units.unit_chunk, dtype=np.int32),
@@ -189,6 +189,7 @@ class Retriever:
                 dense=float(dense[i]),
                 sparse=float(sparse[i] / top_sparse),
                 chunk=chunk,
+                lang=self.docs[i].lang,
             )
             for i, chunk in zip(top, chunks, strict=True)
         ]

@@ -12,6 +12,8 @@ class Document:
 
     ``text`` is Markdown; ``keys`` are other phrasings of what the document answers
     (an article's ``questions:`` or an FAQ's question), indexed as extra keys of the document.
+    ``lang`` is the language of ``text`` (``en`` or ``zh``): a Chinese reply quoting an English
+    text says so.
     """
 
     id: str
@@ -20,6 +22,7 @@ class Document:
     url: str = ""
     keys: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
+    lang: str = "en"
 
     def __post_init__(self) -> None:
         if not self.id.strip():
@@ -30,11 +33,13 @@ class Document:
 
 @dataclass(frozen=True)
 class DocMeta:
-    """What the index keeps of a document besides its chunks: enough to name and link it."""
+    """What the index keeps of a document besides its chunks: enough to name and link it, and
+    the language its text is in."""
 
     id: str
     title: str
     url: str
+    lang: str = "en"
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,7 @@ class Hit:
     dense: float
     sparse: float
     chunk: Chunk | None = None
+    lang: str = "en"  # the language of the document's text
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ class Copy:
     path: str
     texts: Mapping[str, str | tuple[str, ...]]
     lines: Mapping[str, int] = field(default_factory=dict)
+    untranslated: tuple[str, ...] = ()
 
     def say(self, key: str, **fields: Any) -> str:
         """The sentence at ``key`` with its ``{named}`` fields filled in.
@@ -57,6 +58,13 @@ class Copy:
         """Every leaf under ``prefix`` keyed by the rest of its key (``section("lead")["asked"]``)."""
         head = prefix + "."
         return {k[len(head) :]: v for k, v in self.texts.items() if k.startswith(head)}
+
+    def over(self, fallback: Copy) -> Copy:
+        """This copy with ``fallback``'s sentences for the keys it lacks (a partial translation
+        speaks English where it is silent); ``untranslated`` lists those keys."""
+        missing = tuple(k for k in fallback.texts if k not in self.texts)
+        lines = {**fallback.lines, **self.lines}
+        return Copy(self.path, {**fallback.texts, **self.texts}, lines, untranslated=missing)
 
     def has(self, key: str) -> bool:
         return key in self.texts

@@ -1,11 +1,32 @@
 """What the advisor recognises in a customer's words: language names, task words, hosting, privacy
 and region phrases, numbers with their units, budget and priority words, and the questions asked
-about one model. Understanding, not speech: everything the advisor says is in ``assistant.yaml``.
+about one model, in English and in Simplified Chinese (or both mixed). Understanding, not speech:
+everything the advisor says is in ``assistant.yaml`` (``assistant.zh.yaml``).
+
+Han characters are word characters to ``re``, so ``\b`` finds no boundary between "OCR" and "识别"
+or between "5" and "万": every ``\b`` of the patterns here also holds next to a Han character
+(``_cjk_edges``), which changes nothing for text without one. The Chinese alternatives themselves
+are written without ``\b``.
 """
 
 from __future__ import annotations
 
 import re
+
+# CJK unified ideographs (with extension A and the compatibility block): Chinese words.
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_EDGE = rf"(?:\b|(?<=[{HAN}])|(?=[{HAN}]))"
+
+
+def _cjk_edges(pattern: str) -> str:
+    """``pattern`` with every ``\b`` also holding next to a Han character ("用OCR识别", "5万")."""
+    return pattern.replace(r"\b", _EDGE)
+
+
+def has_han(text: str) -> bool:
+    """Whether ``text`` holds a Chinese character."""
+    return re.search(f"[{HAN}]", text) is not None
+
 
 LANGUAGES = {
     "english": "en", "german": "de", "deutsch": "de", "french": "fr", "spanish": "es", "italian": "it",

@@ -8,7 +8,7 @@ from bot.handlers.base import Outcome, Turn, after_reply, register
 from bot.types import Reply, Route, Source
 from index.types import Hit
 
-COPY_KEYS = ("menus.reach_person",)
+COPY_KEYS = ("menus.reach_person", "answers.source_in_english")
 
 _KB_LINK = re.compile(r"\]\(kb:([a-z0-9-]+)\)")
 
@@ -54,6 +54,8 @@ def grounded_reply(turn: Turn, lead: str = "") -> Reply:
     cited = {s.id for s in sources}
     related = [h.title for h in hits[1:4] if h.doc_id not in cited and h.score >= top.score - settings.related_margin]
     section = render_section(top, settings.answer_words)
+    if settings.language != top.lang:  # a Chinese question answered from an English-only text
+        section += "\n\n" + turn.parts.copy.say("answers.source_in_english")
     return Reply(
         reply=f"{lead}\n\n{section}" if lead else section,
         route=decision.route,
