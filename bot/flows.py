@@ -27,6 +27,12 @@ one ("no", "still", "same error", "didn't work") picks the first option labelled
 only in steps that offer ``fixed``; finally words of the answer that appear in exactly one label,
 when they all point to the same option.
 Questions and "not sure" match nothing, so the step is shown again.
+
+Chinese answers follow the same rules: a typed part of one label counts as that label ("解决了",
+"未付发票"); "好了", "解决了", "可以了" are yes, "不行", "还是报错", "没用" no (a no picks the
+first option labelled "还是…"), "不确定", "啥意思" and a question are unsure; the words compared
+with the labels are pairs of adjacent Chinese characters. Han characters are word characters to
+``re``, so codes are bounded with ``_START`` and ``_END``, which also hold next to Chinese ("报401").
 """
 
 from __future__ import annotations
@@ -192,7 +198,11 @@ def advance(flow: Flow, step_id: str, answer: str, path: Sequence[str] = ()) -> 
     return Outcome(OutcomeKind.STEP, new_path, view=view(flow, option.next), chosen=option)
 
 
-_TYPED_CODE = re.compile(r"\b(?:\d{3}|[a-z0-9]+(?:_[a-z0-9]+)+)\b")
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# A word boundary where a Han character counts as none of the word (for text without one, ``\b``).
+_START = rf"(?<![^\W{_HAN}])"
+_END = rf"(?![^\W{_HAN}])"
+_TYPED_CODE = re.compile(rf"{_START}(?:\d{{3}}|[a-z0-9]+(?:_[a-z0-9]+)+){_END}")
 _NO_WORDS = re.compile(
     r"\b(?:no|nope|nah|not|never|still|same|unresolved|broken|persists|fail(?:s|ed|ing)?|cannot"
     r"|(?:didn|doesn|don|isn|wasn|hasn|haven|won|can|couldn|aren)'?t)\b"
@@ -203,6 +213,24 @@ _YES_WORDS = re.compile(
 )
 _NO_MORE = re.compile(r"\bno (?:longer|more) \w+")  # "no more errors" is good news, not a "no"
 _UNSURE = re.compile(r"\b(?:not sure|unsure|no idea|don'?t know|dunno|what do you mean|how do i)\b|\?\s*$")
+# Chinese: "no" words win over "yes" words ("没解决"), and good news is no "no" ("不报错了").
+_ZH_NO_MORE = re.compile(
+    r"(?:不再|没再|没有再)(?:报错|出错|失败|超时|报)|(?:不|没|没有)(?:报错|出错|失败|超时)了|(?:错误|报错)(?:没有了|消失了|不见了)"
+)
+_ZH_NO_WORDS = re.compile(
+    r"不行|不可以|没用|没有用|无效|不管用|不好使|没(?:有)?(?:解决|好|修好|变化|效果|反应)|还没|还是|依然|仍然|照样|照旧"
+    r"|老样子|一样的?(?:错|问题|报错)|同样的?(?:错|问题|报错)|报错|出错|失败|不能用|用不了|不对|^(?:不|否|没)$"
+)
+_ZH_YES_WORDS = re.compile(
+    r"好了|解决了|可以了|搞定|行了|成功了|正常了|没问题了|能用了|通了|好使了|修好了|恢复了|有效|管用|是的|对的|确实|nomore"
+    r"|^(?:是|对|嗯+|行|好|好的|可以)$"
+)
+_ZH_UNSURE = re.compile(
+    r"不确定|不知道|不清楚|不太清楚|不懂|不太懂|没明白|没看懂|看不懂|啥意思|什么意思|怎么(?:弄|做|操作|看|查|改|设置)"
+    r"|在哪(?:里|儿)?|[?？]\s*$"
+)
+_HAN_PAIRS = re.compile(rf"(?=([{_HAN}]{{2}}))")
+_ZH_FILLER = frozenset({"我的", "你的", "我们", "这个", "那个", "一个", "就是", "然后", "但是", "已经", "现在", "还有"})
 _WORD = re.compile(r"[a-z0-9']+")
 _FILLER = frozenset(
     {"a", "an", "the", "i", "i'm", "im", "it", "its", "it's", "is", "was", "that", "this", "my", "me", "we", "our",
@@ -211,7 +239,12 @@ _FILLER = frozenset(
 
 
 def _norm(text: str) -> str:
-    return " ".join(text.replace("\u2019", "'").lower().split()).strip(" .!")
+    return " ".join(text.replace("\u2019", "'").lower().split()).strip(" .!。！")
+
+
+def _words(text: str) -> set[str]:
+    """The words of ``text`` compared with labels: English words and pairs of adjacent Chinese characters."""
+    return set(_WORD.findall(text)) | set(_HAN_PAIRS.findall(text))
 
 
 def match_option(step: Step, answer: str) -> Option | None:
@@ -223,28 +256,32 @@ def match_option(step: Step, answer: str) -> Option | None:
         if _norm(option.label) == said:
             return option
     labels = [_norm(o.label) for o in step.options]
-    if len(said) >= 3:
-        phrase = re.compile(rf"(?<![\w']){re.escape(said)}(?![\w'])")
+    chinese = re.search(f"[{_HAN}]", said) is not None
+    if len(said) >= (2 if chinese else 3):
+        # Chinese runs words together: a typed part of a label is a phrase of it ("解决了", "未付发票").
+        phrase = re.compile(re.escape(said) if chinese else rf"(?<![\w']){re.escape(said)}(?![\w'])")
         hits = [o for o, label in zip(step.options, labels, strict=True) if phrase.search(label)]
         if len(hits) == 1:
             return hits[0]
     for code in dict.fromkeys(_TYPED_CODE.findall(said)):
-        hits = [o for o, label in zip(step.options, labels, strict=True) if re.search(rf"\b{code}\b", label)]
+        hits = [o for o, label in zip(step.options, labels, strict=True) if re.search(rf"{_START}{code}{_END}", label)]
         if len(hits) == 1:
             return hits[0]
-    if _UNSURE.search(said):
+    if _UNSURE.search(said) or (chinese and _ZH_UNSURE.search(said)):
         return None
     fixed = next((o for o in step.options if o.next == FIXED), None)
     if fixed is not None:
         polar = _NO_MORE.sub("nomore", said)
-        if _NO_WORDS.search(polar):
-            still = [o for o in step.options if o.label.lower().startswith("still")]
+        if chinese:
+            polar = _ZH_NO_MORE.sub(" nomore ", polar)
+        if _NO_WORDS.search(polar) or (chinese and _ZH_NO_WORDS.search(polar)):
+            still = [o for o in step.options if o.label.lower().startswith(("still", "还是"))]
             return still[0] if still else next((o for o in step.options if o.next != FIXED), None)
-        if _YES_WORDS.search(polar):
+        if _YES_WORDS.search(polar) or (chinese and _ZH_YES_WORDS.search(polar)):
             return fixed
-    label_words = [set(_WORD.findall(label)) for label in labels]
+    label_words = [_words(label) for label in labels]
     picked: set[int] = set()
-    for word in set(_WORD.findall(said)) - _FILLER:
+    for word in _words(said) - _FILLER - _ZH_FILLER:
         holders = [i for i, words in enumerate(label_words) if word in words]
         if len(holders) == 1:
             picked.add(holders[0])

@@ -207,7 +207,11 @@ FAILURE = re.compile(
     r"\b(errors?|fail\w*|broken|not working|doesn'?t work|does not work|won'?t|can'?t|cannot|unable|stuck|"
     r"keeps?|getting|got|returns?|returned|returning|rejected|denied|refused|time[sd]? ?out|timed out|slow\w*|"
     r"crash\w*|exception|traceback|invalid|expired|missing|blocked|suspended|declined|cut off|drops?|"
-    r"disconnect\w*|worse|wrong|down|unavailable|outage|\d{3}s?)\b|[{}]|Error\b",
+    r"disconnect\w*|worse|wrong|down|unavailable|outage|\d{3}s?)\b|[{}]|Error\b"
+    # Chinese failure words (Han characters are word characters, so no \b), and a status code against Chinese ("报429").
+    r"|报错|出错|失败|错误|异常|一直报|老是报|总是报|报了|调不通|不通|不工作|用不了|不能用|没法用|无法|超时|挂了|崩了|崩溃"
+    r"|卡住|卡死|卡在|没反应|没有响应|无响应|被拒|拒绝|过期|失效|无效|不行|连不上|断开|断了|掉线|太慢|很慢|变慢|变差|不对"
+    r"|打不开|登不上|收不到|被封|封禁|冻结|限流|被限|宕机|(?<=[\u4e00-\u9fff])\d{3}(?![0-9])|(?<![0-9])\d{3}(?=[\u4e00-\u9fff])",
     re.IGNORECASE,
 )
 

@@ -27,14 +27,30 @@ if TYPE_CHECKING:
     from bot.understanding import Understanding
     from knowledge.flows import Flow
 
-# Answers to an offer of a person.
-NEGATIVE = re.compile(r"^(n|no|nope|nah|no thanks?|no,? thank you|not now|not yet|maybe later|i'?m good)\b", re.I)
-AFFIRMATIVE = re.compile(
-    r"^(y|ya|yes|yeah|yep|yup|sure|ok|okay|please|yes please|connect me|do it|go ahead)\b", re.IGNORECASE
+# Where a Chinese answer word ends: punctuation, a space, thanks or the end ("好的，谢谢", "不用了谢谢").
+_ZH_END = r"(?=[\s,，.。!！~～、…]|谢谢|谢啦|多谢|麻烦|辛苦|$)"
+# Answers to an offer of a person. Chinese words have no \b after them, so each is a whole answer word.
+NEGATIVE = re.compile(
+    r"^(n|no|nope|nah|no thanks?|no,? thank you|not now|not yet|maybe later|i'?m good)\b"
+    r"|^(?:不|不用|不要|不需要|不必|不麻烦|不转|先不|暂时不用|暂时不需要|先不用|先不要)了?(?:转人工|人工|转)?了?(?:吧|啦)?"
+    + _ZH_END
+    + r"|^(?:算了|算了吧|没事|没事了|没关系|不了|再说吧|以后再说|回头再说|稍后再说|等等再说"
+    r"|我自己来|我再试试|我自己试试)" + _ZH_END,
+    re.I,
 )
-# A short message that continues what was just said about models ("and for Chinese?", "how much is that one?").
+AFFIRMATIVE = re.compile(
+    r"^(y|ya|yes|yeah|yep|yup|sure|ok|okay|please|yes please|connect me|do it|go ahead)\b"
+    r"|^(?:好|好的|好啊|好呀|好吧|好嘞|好滴|行|行啊|行吧|可以|可以的|可以啊|是|是的|是啊|对|对的|嗯|嗯嗯|要|要的|需要"
+    r"|麻烦了|麻烦你了|麻烦您了|请|没问题|当然|转人工|转吧|帮我转|帮我转人工|转人工吧)" + _ZH_END,
+    re.IGNORECASE,
+)
+# A short message that continues what was just said about models ("and for Chinese?", "how much is that one?",
+# "那中文呢", "那个呢", "还有别的吗", "为什么").
 FOLLOW_UP = re.compile(
-    r"^(and|what about|how about|and what about|same for|what if)\b|\b(that one|this one|it)\??$", re.I
+    r"^(and|what about|how about|and what about|same for|what if)\b|\b(that one|this one|it)\??$"
+    r"|^(?:那|那么|还有|另外|如果|要是|换成|改成|为什么|为啥|为何)|呢\s*[?？]?\s*$"
+    r"|(?:这个|那个|这款|那款|它)\s*[?？]?\s*$|^(?:还有|有没有|有)(?:别的|其他的?|其它的?)",
+    re.I,
 )
 # Besides a task, what makes a message a model need the intent classifier missed.
 NEED_FACTS = ("languages", "volume", "hosting", "max_latency_ms", "budget", "region", "privacy")

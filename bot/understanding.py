@@ -20,8 +20,36 @@ if TYPE_CHECKING:
     from index.types import Hit
     from knowledge.flows import Flow
 
+# Chinese small talk: one or more of these words, with punctuation, spaces and the particles
+# customers add ("你好呀", "好的，谢谢！", "hi 你好"), and at least one Chinese character.
+_ZH_STOP = r"[\s,，.。!！?？~～、…]"
+_ZH_PARTICLE = r"(?:呀|啊|哈|哇|呢|啦|哦|喔|嘛)?"
+_ZH_OK = r"(?:好的?|好滴|好嘞|好吧|ok|okay|嗯|行|明白了?|知道了|收到|懂了|了解了?|解决了|可以了|搞定了|太好了|那)"
+_ZH_GREETING = (
+    r"(?:你好|您好|你们好|大家好|在吗|在不在|有人吗|有人在吗|请问在吗|客服在吗|客服你好|早上好|早安|上午好|中午好"
+    r"|下午好|晚上好|嗨|哈喽|哈啰|hi+|hello+|hey+)"
+)
+_ZH_THANKS = (
+    r"(?:(?:非常|十分|真是|真的|太)?(?:谢谢|多谢|感谢|谢啦|谢了|3q)(?:你|您|你们|了|啦)?(?:的帮助|的帮忙|帮忙|帮助)?"
+    r"|太感谢了|辛苦了|辛苦啦|帮大忙了|thanks?|thank you|thx)"
+)
+_ZH_GOODBYE = (
+    r"(?:再见|拜拜|拜|回头见|下次见|改天见|bye+|goodbye|没事了|没有了|没别的了|没其他问题了|就这些|就这样吧?|先这样吧?)"
+)
+
+
+def _zh_small_talk(words: str, lead: str = "", then: str = "") -> re.Pattern[str]:
+    """``words`` as the whole message, with Chinese in it: after any number of ``lead`` words
+    ("好的，再见"), and followed by more ``words`` or ``then`` words ("再见，谢谢")."""
+    first = rf"(?:{lead}{_ZH_PARTICLE}{_ZH_STOP}*)*" if lead else ""
+    more = f"(?:{words}|{then})" if then else words
+    return re.compile(
+        rf"^(?=.*[\u4e00-\u9fff]){first}{words}{_ZH_PARTICLE}{_ZH_STOP}*(?:{more}{_ZH_PARTICLE}{_ZH_STOP}*)*$"
+    )
+
+
 # Small talk is recognised by these patterns, matched against the whole message, so that
-# "hi, my key fails" is a question and not a greeting.
+# "hi, my key fails" ("你好，我的 key 报错了") is a question and not a greeting.
 SMALL_TALK = {
     "greeting": re.compile(
         r"^(hi+|hello+|hey+|hiya|howdy|good (morning|afternoon|evening)|greetings|yo|hallo)"
@@ -30,12 +58,20 @@ SMALL_TALK = {
     "thanks": re.compile(r"^(thanks?( you)?( so much| a lot)?|thx|ty|cheers|great,? thanks?|perfect,? thanks?)[!. ]*$"),
     "goodbye": re.compile(r"^(bye+|goodbye|see (you|ya)( later)?|that'?s all|cya|have a (good|nice) (day|one))[!. ]*$"),
 }
+ZH_SMALL_TALK = {
+    "greeting": _zh_small_talk(_ZH_GREETING),
+    "thanks": _zh_small_talk(_ZH_THANKS, lead=_ZH_OK),
+    "goodbye": _zh_small_talk(_ZH_GOODBYE, lead=rf"(?:{_ZH_OK}|{_ZH_THANKS})", then=_ZH_THANKS),
+}
 
 
 def smalltalk_intent(text: str) -> str | None:
     """The small-talk intent of ``text`` (greeting, thanks, goodbye) when it is the whole message, else None."""
     clean = " ".join(text.lower().replace(",", " ").split())
     for intent, pattern in SMALL_TALK.items():
+        if pattern.match(clean):
+            return intent
+    for intent, pattern in ZH_SMALL_TALK.items():
         if pattern.match(clean):
             return intent
     return None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from index.text import sentences
+from index.text import sentences, word_count
 from index.types import Chunk, Document
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
@@ -54,13 +54,13 @@ def _units(text: str) -> list[tuple[str, str]]:
 
 
 def _split_long(text: str, max_words: int) -> list[str]:
-    if len(text.split()) <= max_words or "```" in text:
+    if word_count(text) <= max_words or "```" in text:
         return [text]
     pieces: list[str] = []
     current = ""
     count = 0
     for unit, separator in _units(text):
-        n = len(unit.split())
+        n = word_count(unit)
         if current and count + n > max_words:
             pieces.append(current.strip())
             current, count = "", 0

@@ -41,9 +41,19 @@ _LATIN_WORD = re.compile(r"[A-Za-z\u00c0-\u024f]{2,}")
 # is called a language other than English; below it the message is read as English.
 OTHER_CONFIDENCE = 0.6
 OTHER_MIN_WORDS = 3
-_LINGUA_LANGUAGES = (
-    "ENGLISH FRENCH GERMAN SPANISH ITALIAN PORTUGUESE DUTCH POLISH TURKISH INDONESIAN VIETNAMESE SWEDISH DANISH"
+# Words that make a message English without asking lingua (no other language lingua knows
+# writes them as words): most English messages have one, and skip the detector's cost.
+ENGLISH_MARKERS = frozenset(
+    """the my how what why when where which who does did can could should would i we our your you it's
+    this that with for of and to from have has not are i'm don't can't doesn't isn't get there their
+    they will just on at by be or if so any need want please is was were been an error errors
+    request requests access denied invalid failed human agent pls thanks""".split()  # noqa: SIM905
 )
+# Pasted error bodies, headers and code are English whatever lingua makes of their words.
+_TECHNICAL = re.compile(r"[{}<>=]|https?://|\b\d{3}\b")
+# The Latin-script languages customers are likely to write besides English (each costs about
+# 25 MB of lingua's models, loaded once, in the background, by ``warm_up``).
+_LINGUA_LANGUAGES = "ENGLISH FRENCH GERMAN SPANISH ITALIAN PORTUGUESE DUTCH"
 _lock = threading.Lock()
 _detector: Any = None
 
@@ -69,6 +79,8 @@ def detect(text: str) -> Language:
         return Language.UNKNOWN
     if len(words) < OTHER_MIN_WORDS:
         return Language.EN if any(len(w) > 3 for w in words) or len(words) > 1 else Language.UNKNOWN
+    if not ENGLISH_MARKERS.isdisjoint(w.lower() for w in words) or _TECHNICAL.search(text):
+        return Language.EN
     best = _lingua().compute_language_confidence_values(text)[0]
     if best.language.name != "ENGLISH" and best.value >= OTHER_CONFIDENCE:
         return Language.OTHER
@@ -84,9 +96,17 @@ def reply_language(text: str, previous: str | None) -> Language:
     return found
 
 
-def warm_up() -> None:
-    """Load the detector's models now rather than on the first Latin-script message (seconds)."""
-    _lingua().compute_language_confidence_values("warm up the language models")
+def warm_up(background: bool = True) -> None:
+    """Load the detector's models now (seconds), by default in a background thread, rather than
+    on the first message that needs them."""
+
+    def load() -> None:
+        _lingua().compute_language_confidence_values("warm up the language models")
+
+    if background:
+        threading.Thread(target=load, name="lingua-warm-up", daemon=True).start()
+    else:
+        load()
 
 
 def _lingua() -> Any:
@@ -97,5 +117,7 @@ def _lingua() -> Any:
             from lingua import LanguageDetectorBuilder
 
             languages = [getattr(Lingua, name) for name in _LINGUA_LANGUAGES.split()]
+            # High-accuracy mode: the low-accuracy one (trigrams only) loads faster but calls
+            # short English ("no such model") German or Dutch with confidence.
             _detector = LanguageDetectorBuilder.from_languages(*languages).build()
         return _detector

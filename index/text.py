@@ -35,6 +35,7 @@ _ZH_STOPWORD_TEXT = """
 请问 请 一下 一个 有 没有 能 能不能 可以 可不可以 要 想 会 吗 啥 咋 个 些 下 上 中 里 吧 着 过 得 地
 """
 ZH_STOPWORDS = frozenset(_ZH_STOPWORD_TEXT.split())
+_CHINESE_STOP = re.compile(r"(?<=[。！？])")
 _HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _jieba_lock = threading.Lock()
 _jieba: Any = None
@@ -106,5 +107,17 @@ def _chinese_tokenizer() -> Any:
 
 
 def sentences(text: str) -> list[str]:
-    """Sentences of ``text`` by nltk's untrained Punkt tokenizer."""
-    return [s.strip() for s in _SENTENCES.tokenize(text) if s.strip()]
+    """Sentences of ``text`` by nltk's untrained Punkt tokenizer, Chinese ones split after
+    their full stop, question or exclamation mark (Punkt knows only Latin punctuation)."""
+    out = []
+    for s in _SENTENCES.tokenize(text):
+        out += _CHINESE_STOP.split(s) if _HAN_RUN.search(s) else [s]
+    return [s.strip() for s in out if s.strip()]
+
+
+def word_count(text: str) -> int:
+    """How many words ``text`` holds, for length limits: whitespace-separated words, with two
+    Chinese characters counted as one word (Chinese puts no spaces between words, and a word
+    is one to three characters)."""
+    han = sum(len(run) for run in _HAN_RUN.findall(text))
+    return len(_HAN_RUN.sub(" ", text).split()) + (han + 1) // 2

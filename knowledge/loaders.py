@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from index.text import word_count
 from index.types import Document
 from knowledge.errors import KnowledgeError
 
@@ -115,8 +116,8 @@ def parse_article(path: Path, text: str | None = None) -> Article:
         key = sorted(unknown)[0]
         raise KnowledgeError(path, "unknown field (known: id, title, tags, questions)", line=at(key), field=key)
     body = "\n".join(lines[end + 1 :]).strip()
-    if len(body.split()) < 20:
-        raise KnowledgeError(path, f"the article body has only {len(body.split())} words", line=end + 2)
+    if word_count(body) < 20:
+        raise KnowledgeError(path, f"the article body has only {word_count(body)} words", line=end + 2)
     return Article(
         id=art_id,
         title=meta["title"].strip(),

@@ -1,5 +1,6 @@
-"""What the customer has said about the model they need (``Facts``), read from their words
-(``extract_facts``) and kept between turns as JSON (``facts_to_json`` / ``facts_from_json``)."""
+"""What the customer has said about the model they need (``Facts``), read from their words in
+English or Chinese (``extract_facts``) and kept between turns as JSON (``facts_to_json`` /
+``facts_from_json``)."""
 
 from __future__ import annotations
 
@@ -36,6 +37,30 @@ from bot.advisor.vocabulary import (
     SLOT_NO_PREFERENCE,
     TASK_PATTERNS,
     VOLUME,
+    ZH_CALLS,
+    ZH_CEILING_AFTER,
+    ZH_CEILING_BEFORE,
+    ZH_CLAUSE,
+    ZH_CONTEXT_MULTIPLIERS,
+    ZH_CONTEXT_SIZE,
+    ZH_COUNT,
+    ZH_LANGUAGE_PAIRS,
+    ZH_LANGUAGES,
+    ZH_LATENCY_LIMIT,
+    ZH_LATENCY_TARGET,
+    ZH_MONEY,
+    ZH_MULTIPLIERS,
+    ZH_NOT_VOLUME,
+    ZH_NUMERALS,
+    ZH_PAIR_CODES,
+    ZH_PER_PERIOD_AFTER,
+    ZH_PER_PERIOD_BEFORE,
+    ZH_PERIOD_AFTER,
+    ZH_PERIOD_BEFORE,
+    ZH_PERIODS,
+    ZH_UNITS,
+    ZH_VOLUME,
+    has_han,
 )
 from knowledge.catalog import Model
 
@@ -147,12 +172,19 @@ def _take_mentions(text: str, models: Sequence[Model]) -> tuple[list[str], str]:
     return list(dict.fromkeys(model_id for model_id, _, _ in found)), text
 
 
+_ZH_LANGUAGE_NAMES = [(code, re.compile(names)) for code, names in ZH_LANGUAGES.items()]
+
+
 def _languages(text: str) -> frozenset[str]:
     codes = set()
     for m in re.finditer(r"[A-Za-z]+", text):
         word = m.group().lower()
         if word in LANGUAGES and (word != "polish" or m.group()[0] == "P"):  # "polish our replies" is a verb
             codes.add(LANGUAGES[word])
+    if has_han(text):
+        codes.update(code for code, pattern in _ZH_LANGUAGE_NAMES if pattern.search(text))
+        for m in ZH_LANGUAGE_PAIRS.finditer(text):
+            codes.update(ZH_PAIR_CODES[c] for c in m.group())
     return frozenset(codes)
 
 
@@ -195,33 +227,121 @@ def _where(text: str) -> dict[str, Any]:
 def _numbers(text: str) -> dict[str, Any]:
     """Latency, volume, price ceiling and context size."""
     found: dict[str, Any] = {}
-    limit = LATENCY_LIMIT.search(text)
-    target = limit or LATENCY_TARGET.search(text)
+    chinese = has_han(text)
+    limit = LATENCY_LIMIT.search(text) or (ZH_LATENCY_LIMIT.search(text) if chinese else None)
+    target = limit or LATENCY_TARGET.search(text) or (ZH_LATENCY_TARGET.search(text) if chinese else None)
     if target:
-        value, unit = (target.group(1), target.group(2)) if target.group(1) else (target.group(3), target.group(4))
-        found["max_latency_ms"] = float(value) * (1 if unit.lower().startswith("m") else 1000)
+        value, unit = [g for g in target.groups() if g is not None][:2]
+        found["max_latency_ms"] = float(value) * (1 if unit.lower().startswith(("m", "毫")) else 1000)
         found["latency_hard"] = limit is not None
         text = _blank(text, target.span())
-    for m in VOLUME.finditer(text):
-        number, mult, tail = m.group(1), m.group(2), m.group("tail")
-        before = text[max(0, m.start() - 8) : m.start()].lower()
-        if NOT_VOLUME.match(tail) or before.rstrip().endswith("per") or not (mult or COUNT_NOUN.match(tail)):
-            continue
-        found["volume"] = int(float(number.replace(",", "")) * MULTIPLIERS.get((mult or "").lower(), 1))
-        period = PERIOD.search(tail)
-        found["volume_period"] = (period.group(1) or PERIOD_WORDS[period.group(2).lower()]).lower() if period else None
-        break
+    if chinese:  # "32k 上下文" is a window, not a volume
+        size = ZH_CONTEXT_SIZE.search(text)
+        if size:
+            value, k = (size.group(1), size.group(2)) if size.group(1) else (size.group(3), size.group(4))
+            found["min_context_tokens"] = int(float(value) * ZH_CONTEXT_MULTIPLIERS.get((k or "").lower(), 1))
+            text = _blank(text, size.span())
+    volume = _volume(text, chinese)
+    if volume is not None:
+        found["volume"], found["volume_period"] = volume
     for m in MONEY.finditer(text):
         amount = float(m.group(1) or m.group(2))
-        if PER_PERIOD_AFTER.match(text[m.end() :]):  # a monthly spend cannot be set against a unit price
+        before, after = _clause_before(text, m.start()), text[m.end() :]
+        if PER_PERIOD_AFTER.match(after) or (chinese and _monthly_spend(before, after)):
+            found.setdefault("budget", "cheap")  # a monthly spend cannot be set against a unit price
+        elif CEILING_BEFORE.search(text[: m.start()]) or (chinese and _ceiling(before, after)):
+            found["max_price"] = amount
+    for m in ZH_MONEY.finditer(text) if chinese else ():
+        amount = float(m.group("amount")) * ZH_MULTIPLIERS.get(m.group("mult") or "", 1)
+        before, after = _clause_before(text, m.start()), text[m.end() :]
+        if _monthly_spend(before, after) or not m.group("usd"):  # yuan are no ceiling on dollar prices
             found.setdefault("budget", "cheap")
-        elif CEILING_BEFORE.search(text[: m.start()]):
+        elif _ceiling(before, after):
             found["max_price"] = amount
     size = CONTEXT_SIZE.search(text)
     if size:
         value, k = (size.group(1), size.group(2)) if size.group(1) else (size.group(3), size.group(4))
         found["min_context_tokens"] = int(float(value) * (1000 if k else 1))
     return found
+
+
+def _clause_before(text: str, start: int) -> str:
+    """What the Chinese clause holding position ``start`` says before it."""
+    before = text[:start]
+    ends = list(ZH_CLAUSE.finditer(before))
+    return before[ends[-1].end() :] if ends else before
+
+
+def _monthly_spend(before: str, after: str) -> bool:
+    return bool(ZH_PER_PERIOD_BEFORE.search(before) or ZH_PER_PERIOD_AFTER.match(after))
+
+
+def _ceiling(before: str, after: str) -> bool:
+    return bool(ZH_CEILING_BEFORE.search(before) or ZH_CEILING_AFTER.match(after))
+
+
+def _volume(text: str, chinese: bool) -> tuple[int, str | None] | None:
+    """The first volume in ``text`` with its period: "2M tickets a month", "每月 200 万条"."""
+    found: list[tuple[int, int, str | None]] = []
+    for m in VOLUME.finditer(text):
+        number, mult, tail = m.group(1), m.group(2), m.group("tail")
+        before = text[max(0, m.start() - 8) : m.start()].lower()
+        if NOT_VOLUME.match(tail) or before.rstrip().endswith("per") or not (mult or COUNT_NOUN.match(tail)):
+            continue
+        if chinese and ZH_NOT_VOLUME.match(tail):
+            continue
+        period = PERIOD.search(tail)
+        name = (period.group(1) or PERIOD_WORDS[period.group(2).lower()]).lower() if period else None
+        if name is None and chinese:
+            name = _zh_period(text, m.start(), tail)
+        found.append((m.start(), int(float(number.replace(",", "")) * MULTIPLIERS.get((mult or "").lower(), 1)), name))
+        break
+    for m in ZH_VOLUME.finditer(text) if chinese else ():
+        if found and found[0][0] <= m.start():
+            break
+        number, mult, tail = m.group("number"), m.group("mult"), m.group("tail")
+        if ZH_NOT_VOLUME.match(tail) or NOT_VOLUME.match(tail):
+            continue
+        value = _zh_number(number)
+        per = _zh_period(text, m.start(), tail)
+        spelled = not number[0].isdigit()
+        if spelled and not mult and value < 100:  # "一个", "一天": no volume
+            continue
+        if not (mult or ZH_COUNT.match(tail) or (per and ZH_CALLS.match(tail))):
+            continue
+        found.insert(0, (m.start(), int(value * ZH_MULTIPLIERS.get(mult or "", 1)), per))
+        break
+    return (found[0][1], found[0][2]) if found else None
+
+
+def _zh_number(number: str) -> float:
+    """A number in digits ("2,000", "1.5") or in Chinese numerals ("两百", "三千五")."""
+    if number[0].isdigit():
+        return float(number.replace(",", ""))
+    total, current, last_unit = 0, 0, 1
+    for ch in number:
+        if ch in ZH_UNITS:
+            last_unit = ZH_UNITS[ch]
+            total += (current or 1) * last_unit
+            current = 0
+        else:
+            current = ZH_NUMERALS.get(ch, 0)
+    if current and last_unit > 1 and number[-2] in ZH_UNITS:  # "三千五" is 3,500
+        current *= last_unit // 10
+    return float(total + current)
+
+
+def _zh_period(text: str, start: int, tail: str) -> str | None:
+    """The period a Chinese clause gives a number: after it ("/月", "一天") or before it ("每月", "日均")."""
+    after = ZH_CLAUSE.split(tail, maxsplit=1)[0]
+    m = ZH_PERIOD_AFTER.search(after)
+    if m is None:
+        found = list(ZH_PERIOD_BEFORE.finditer(_clause_before(text, start)))
+        m = found[-1] if found else None
+    if m is None:
+        return None
+    word = next(g for g in m.groups() if g is not None)
+    return ZH_PERIODS.get(word)
 
 
 def _wishes(text: str) -> dict[str, Any]:

@@ -1,5 +1,8 @@
 """Model names in a customer's words, tolerant of how they are written ("chat medium", "Chat-M",
-"mer chat m", "the vision edge one"), and the model a short question is about."""
+"mer chat m", "the vision edge one", "mer-chat-s支持中文吗"), and the model a short question is about.
+
+Han characters are word characters to ``re``: a name written against Chinese ("用chat-s") still
+counts as a whole word, so the name patterns bound it with ``_START`` and ``_END`` instead of ``\\b``."""
 
 from __future__ import annotations
 
@@ -7,16 +10,19 @@ import functools
 import re
 from collections.abc import Sequence
 
-from bot.advisor.vocabulary import ASPECTS, REFERS, SECOND, THIRD
+from bot.advisor.vocabulary import ASPECTS, HAN, REFERS, SECOND, THIRD
 from knowledge.catalog import Model
 
 _PART_ALIASES = {
-    "s": "s|small", "m": "m|medium|mid", "l": "l|large|big", "zh": "zh|chinese", "multi": "multi|multilingual",
+    "s": "s|small", "m": "m|medium|mid", "l": "l|large|big", "zh": "zh|chinese|中文版?", "multi": "multi|multilingual",
     "embed": "embed|embeddings?", "summarize": "summari[sz]e|summari[sz]er|summary", "lite": "lite|light",
     "translate": "translate|translator|translation", "classify": "classify|classifier|classification",
 }  # fmt: skip
 _REVERSIBLE = frozenset({"edge"})  # "edge speech"
 _SIZE_WORDS = {"small": "s", "medium": "m", "large": "l", "chinese": "zh", "multilingual": "multi"}
+# A word boundary where a Han character counts as none of the word (for text without one, ``\b``).
+_START = rf"(?<![^\W{HAN}])"
+_END = rf"(?![^\W{HAN}])"
 
 
 def _part(word: str) -> str:
@@ -39,14 +45,17 @@ def _name_patterns(m: Model) -> list[tuple[re.Pattern[str], bool]]:
         orders = [parts] + ([parts[::-1]] if len(parts) == 2 and parts[1] in _REVERSIBLE else [])
         for order in orders:
             body = r"[\s_-]+".join(_part(p) for p in order)
-            out.append((re.compile(rf"\b{body}\b", re.I), len(order) == 1))
+            out.append((re.compile(rf"{_START}{body}{_END}", re.I), len(order) == 1))
     return out
 
 
-_PREFIX = re.compile(r"(?:\bmer|\bmeridian)[\s_-]+$", re.I)
-_ONE = re.compile(r"^\s+one\b", re.I)
-# After "embed 3": "embed 3 million documents" is a volume, "Embed 3 vs Lite" a name.
-_NOT_A_NAME = re.compile(r"^[\s,.]*(?:k|m|mm|bn|thousand|million|billion|[a-z]{3,}s)\b", re.I)
+_PREFIX = re.compile(rf"(?:{_START}mer|{_START}meridian)[\s_-]+$", re.I)
+_ONE = re.compile(rf"^\s+one{_END}", re.I)
+# After "embed 3": "embed 3 million documents" ("embed 3 万条文档") is a volume, "Embed 3 vs Lite" a name.
+_NOT_A_NAME = re.compile(
+    rf"^[\s,.]*(?:(?:k|m|mm|bn|thousand|million|billion|[a-z]{{3,}}s){_END}|十万|百万|千万|万|千|亿|条|个|份|篇|张)",
+    re.I,
+)
 
 
 def name_matches(text: str, models: Sequence[Model]) -> list[tuple[str, int, int]]:

@@ -14,9 +14,10 @@ from bot.advisor.facts import Facts, extract_facts, facts_from_json, facts_to_js
 from bot.advisor.names import resolve_models
 from bot.advisor.questions import next_question
 from bot.advisor.ranking import Advice, Recommendation, Weights, recommend
-from bot.advisor.vocabulary import ASPECTS, COMPARE_WORDS, WHICH_ONE
+from bot.advisor.vocabulary import ASPECTS, COMPARE_WORDS, COMPARES, WHICH_ONE
 from bot.advisor.wording import options, say
 from bot.types import Reply, Route
+from index.language import has_han
 from knowledge.catalog import Model
 from knowledge.copy import Copy
 
@@ -109,7 +110,10 @@ def advise(
     """
     facts = extract_facts(text, facts_from_json(known), models=models, answering=answering)
     named = resolve_models(text, models)
-    if len(named) >= 2 and (intent == "model_comparison" or any(w in text.lower().split() for w in COMPARE_WORDS)):
+    # Chinese puts no spaces around 对比 or 区别: the words are searched, not split out.
+    chinese_compare = has_han(text) and COMPARES.search(text) is not None
+    asks_to_compare = chinese_compare or any(w in text.lower().split() for w in COMPARE_WORDS)
+    if len(named) >= 2 and (intent == "model_comparison" or asks_to_compare):
         reply = comparison_reply(conversation_id, models, named[0], named[1], intent, copy=copy)
         return reply, facts_to_json(facts), None
     question = next_question(facts, asked, models, copy)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.advisor.vocabulary import LANGUAGES
+from bot.advisor.vocabulary import LANGUAGES, has_han
 from knowledge.catalog import HOSTING_KINDS, REGIONS, TASKS
 from knowledge.copy import Copy
 
@@ -87,10 +87,19 @@ def region_city(copy: Copy, region: str) -> str:
     return _name(copy, f"regions.{region}", region)
 
 
+def _spaced(word: str) -> str:
+    """A conjunction as it stands between two names: " and " in English, "和" in Chinese (no spaces)."""
+    return word if has_han(word) else f" {word} "
+
+
 def languages_and(copy: Copy, codes: Iterable[str]) -> str:
-    """Language names, by code, joined with "and": "French", "French and German", "Chinese, French and German"."""
+    """Language names, by code, joined with "and": "French", "French and German", "Chinese, French and German";
+    in a Chinese copy "德语、法语和西班牙语"."""
     names = [language_name(copy, c) for c in sorted(codes)]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" {say(copy, 'words.and')} " + names[-1]
+    if len(names) == 1:
+        return names[0]
+    word = say(copy, "words.and")
+    return ("、" if has_han(word) else ", ").join(names[:-1]) + _spaced(word) + names[-1]
 
 
 def hosting_where(copy: Copy, kind: str) -> str:
@@ -99,8 +108,8 @@ def hosting_where(copy: Copy, kind: str) -> str:
 
 
 def joined_or(copy: Copy, phrases: Iterable[str]) -> str:
-    """``phrases`` joined with "or"."""
-    return f" {say(copy, 'words.or')} ".join(phrases)
+    """``phrases`` joined with "or" ("或" with no spaces in a Chinese copy)."""
+    return _spaced(say(copy, "words.or")).join(phrases)
 
 
 def hosting_or(copy: Copy, kinds: Iterable[str]) -> str:

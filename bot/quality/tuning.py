@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from bot.indexing import with_learned_keys
+from bot.indexing import knowledge_documents, with_learned_keys
 from bot.quality.eval import load_shipped_evalset
 from bot.routing import GROUNDED, reading
 from bot.types import Route
@@ -22,15 +22,16 @@ from index.fusion import tune_weights
 from index.retriever import Retriever
 from index.tuning import ScoreMatrices, concat, retrieval_scores, score_texts
 from index.types import RetrieverWeights
-from knowledge import load_documents
 
 if TYPE_CHECKING:
     from bot.assistant import Assistant
     from bot.config import Settings
     from bot.startup import Parts
 
-# Candidate values of the routing thresholds searched by ``tune_routing``.
+# Candidate values of the routing thresholds searched by ``tune_routing``. The answer thresholds
+# are cosines: English (MiniLM) ones lie lower than Chinese (E5) ones, so each language has a grid.
 ANSWER_GRID = tuple(round(x, 3) for x in np.arange(0.30, 0.651, 0.02))
+ZH_ANSWER_GRID = tuple(round(x, 3) for x in np.arange(0.70, 0.941, 0.015))
 INTENT_GRID = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 CLARIFY_GRID = (0.0, 0.05, 0.1, 0.2)
 ROUTING = ("clarify_margin", "intent_threshold", "answer_threshold", "intent_answer_threshold")
@@ -74,19 +75,21 @@ def best_threshold(in_scope: np.ndarray, out_of_scope: np.ndarray) -> tuple[floa
     }
 
 
-def tune(assistant: Assistant) -> Tuning:
-    """Tune the fusion weights and the answer threshold on the train split only, then (with an
-    intent classifier) the routing thresholds; ``assistant`` is left as it is.
+def tune(assistant: Assistant, language: str = "en") -> Tuning:
+    """Tune the fusion weights and the answer threshold on the train split in ``language`` only,
+    then (with an intent classifier) the routing thresholds; ``assistant`` is left as it is.
 
     When the train questions are also indexed as learned keys, they cannot be scored against
     an index that holds them, so tuning is 2-fold: one half becomes keys, the other half is
-    scored, and the other way round.
+    scored, and the other way round. Chinese settings are returned under their ``zh_`` names.
     """
-    settings = assistant.settings
-    evalset = load_shipped_evalset(assistant)
+    parts = assistant.parts_for(language)
+    settings, index = parts.settings, parts.retriever
+    assert index is not None
+    evalset = load_shipped_evalset(assistant, language)
     train, oos = list(evalset.train), list(evalset.oos_train)
-    embedder = CachedEmbedder(assistant.embedder)
-    documents = load_documents(settings.knowledge_dir)
+    embedder = CachedEmbedder(parts.embedder or assistant.embedder)
+    documents = knowledge_documents(settings.model_copy(update={"learn_from_train": False}))
     halves = [(train[1::2], train[0::2]), (train[0::2], train[1::2])]
     folds = halves if settings.learn_from_train else [([], train)]
     in_parts, out_parts = [], []
@@ -95,7 +98,7 @@ def tune(assistant: Assistant) -> Tuning:
         retriever = (
             Retriever.build(with_learned_keys(documents, keys), embedder, max_words=settings.chunk_words)
             if keys
-            else assistant.retriever
+            else index
         )
         in_parts.append(score_texts(retriever, embedder, [q.text for q in held], [q.ids for q in held]))
         out_parts.append(score_texts(retriever, embedder, oos, [()] * len(oos)))
@@ -104,31 +107,28 @@ def tune(assistant: Assistant) -> Tuning:
     threshold, rates = best_threshold(top_confidence(in_m, w, a, h), top_confidence(concat(out_parts), w, a, h))
     weights = RetrieverWeights(w, a, h)
     update: dict[str, Any] = {"fusion_weight": w, "centroid_weight": a, "head_weight": h, "answer_threshold": threshold}
-    chosen: dict[str, Any] = {
-        "SUPPORTBOT_FUSION_WEIGHT": w,
-        "SUPPORTBOT_CENTROID_WEIGHT": a,
-        "SUPPORTBOT_HEAD_WEIGHT": h,
-        "SUPPORTBOT_ANSWER_THRESHOLD": round(threshold, 4),
-    }
-    if assistant.intents is not None:
+    if parts.intents is not None:
         # Routing is tuned on what the tuned index retrieves.
-        parts = replace(assistant.parts, retriever=assistant.retriever.with_weights(weights))
-        values, rates = tune_routing(assistant, parts, [q.text for q in train], oos)
+        tuned_parts = replace(parts, retriever=index.with_weights(weights))
+        grid = ZH_ANSWER_GRID if language == "zh" else ANSWER_GRID
+        values, rates = tune_routing(assistant, tuned_parts, [q.text for q in train], oos, grid)
         update.update(values)
-        chosen.update({f"SUPPORTBOT_{name.upper()}": value for name, value in values.items()})
+    prefix = "" if language == "en" else f"{language}_"
+    update = {f"{prefix}{name}": value for name, value in update.items()}
+    chosen = {f"SUPPORTBOT_{name.upper()}": round(v, 4) if isinstance(v, float) else v for name, v in update.items()}
     fused = retrieval_scores(in_m.fused(weights), in_m.relevant)
     return Tuning(
-        settings=settings.model_copy(update=update),
+        settings=assistant.settings.model_copy(update=update),
         chosen=chosen,
         train_heldout={**fused.as_dict(), **{k: round(v, 4) for k, v in rates.items()}},
         objective=round(results[(w, a, h)], 4),
     )
 
 
-def tune_on_train(assistant: Assistant) -> dict[str, Any]:
+def tune_on_train(assistant: Assistant, language: str = "en") -> dict[str, Any]:
     """``tune`` as the report ``supportbot tune`` prints: the chosen settings, the train split's
     held-out figures and the objective."""
-    return tune(assistant).as_dict()
+    return tune(assistant, language).as_dict()
 
 
 def routing_rates(
@@ -154,7 +154,11 @@ def routing_rates(
 
 
 def tune_routing(
-    assistant: Assistant, parts: Parts, questions: list[str], out_of_scope: list[str]
+    assistant: Assistant,
+    parts: Parts,
+    questions: list[str],
+    out_of_scope: list[str],
+    answer_grid: Sequence[float] = ANSWER_GRID,
 ) -> tuple[dict[str, float], dict[str, float]]:
     """Choose ``clarify_margin``, ``intent_threshold``, ``answer_threshold`` and
     ``intent_answer_threshold`` on labelled questions, understood with ``parts``.
@@ -171,7 +175,7 @@ def tune_routing(
 
     def understood(texts: list[str]) -> list[Understanding]:
         clean = [assistant.check(t) for t in texts]
-        encoded = encode_messages(assistant.embedder, clean)
+        encoded = encode_messages(parts.embedder or assistant.embedder, clean)
         return [understand(t, e, parts) for t, e in zip(clean, encoded, strict=True)]
 
     in_scope, oos = understood(questions), understood(out_of_scope)
@@ -179,8 +183,8 @@ def tune_routing(
         (margin, t_int, t_any, t_low)
         for margin in CLARIFY_GRID
         for t_int in INTENT_GRID
-        for t_any in ANSWER_GRID
-        for t_low in ANSWER_GRID
+        for t_any in answer_grid
+        for t_low in answer_grid
         if t_low <= t_any
     ]
     best: tuple[float, dict[str, float]] | None = None
