@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from index.text import sentences, word_count
+from index.language import word_count
+from index.text import sentences
 from index.types import Chunk, Document
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")

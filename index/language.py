@@ -31,6 +31,7 @@ class Language(StrEnum):
 SUPPORTED = (Language.EN, Language.ZH)
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HAN_RUNS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 # Hangul, Cyrillic, Arabic, Hebrew, Thai, Devanagari.
 _OTHER_SCRIPT = re.compile(
@@ -61,6 +62,14 @@ _detector: Any = None
 def han_count(text: str) -> int:
     """How many Han characters ``text`` holds."""
     return len(_HAN.findall(text))
+
+
+def word_count(text: str) -> int:
+    """How many words ``text`` holds, for length limits: whitespace-separated words, with two
+    Chinese characters counted as one word (Chinese puts no spaces between words, and a word
+    is one to three characters)."""
+    han = sum(len(run) for run in _HAN_RUNS.findall(text))
+    return len(_HAN_RUNS.sub(" ", text).split()) + (han + 1) // 2
 
 
 def has_han(text: str) -> bool:

@@ -22,6 +22,8 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
+from index.text import feature_words
+
 SEED = 0
 
 
@@ -39,7 +41,10 @@ class HeadParams:
 
 
 def featurizers(params: HeadParams, n_texts: int) -> tuple[TfidfVectorizer, TfidfVectorizer | None]:
-    words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, lowercase=True)
+    # Words as scikit-learn finds them, Chinese ones cut by jieba (index.text.feature_words).
+    words = TfidfVectorizer(
+        ngram_range=(1, 2), sublinear_tf=True, lowercase=True, tokenizer=feature_words, token_pattern=None
+    )
     if not params.char_ngrams:
         return words, None
     chars = TfidfVectorizer(

@@ -77,6 +77,24 @@ def chinese_words(text: str) -> list[str]:
     return [w for run in _HAN_RUN.findall(text) for w in cut(run) if w.strip()]
 
 
+_FEATURE_TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|\b\w\w+\b")
+
+
+def feature_words(text: str) -> list[str]:
+    """The words of ``text`` for the TF-IDF views of the linear heads, in order: what
+    scikit-learn's default pattern finds (words of two or more letters), with runs of Chinese
+    characters cut into words by jieba instead of kept as one token. Identical to the default
+    on text with no Chinese."""
+    out: list[str] = []
+    for match in _FEATURE_TOKEN.finditer(text):
+        token = match.group()
+        if _HAN_RUN.fullmatch(token):
+            out += [w for w in _chinese_tokenizer().lcut(token) if w.strip()]
+        else:
+            out.append(token)
+    return out
+
+
 def add_words(words: Iterable[str]) -> None:
     """Teach jieba the product's own terms (glossary terms, model names): each is kept whole.
     Only terms with Chinese characters and no spaces matter to it; others are ignored."""
@@ -113,11 +131,3 @@ def sentences(text: str) -> list[str]:
     for s in _SENTENCES.tokenize(text):
         out += _CHINESE_STOP.split(s) if _HAN_RUN.search(s) else [s]
     return [s.strip() for s in out if s.strip()]
-
-
-def word_count(text: str) -> int:
-    """How many words ``text`` holds, for length limits: whitespace-separated words, with two
-    Chinese characters counted as one word (Chinese puts no spaces between words, and a word
-    is one to three characters)."""
-    han = sum(len(run) for run in _HAN_RUN.findall(text))
-    return len(_HAN_RUN.sub(" ", text).split()) + (han + 1) // 2

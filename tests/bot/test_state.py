@@ -43,7 +43,13 @@ def test_a_stored_state_loads_typed() -> None:
 
 @pytest.mark.parametrize("stored", [STORED, UNRESOLVED])
 def test_a_stored_state_is_written_back_unchanged(stored: dict[str, object]) -> None:
-    assert ConversationState.from_json(stored).to_json() == stored
+    # A state stored before conversations had a language was an English one.
+    assert ConversationState.from_json(stored).to_json() == {**stored, "language": "en"}
+
+
+def test_the_conversation_language_is_remembered() -> None:
+    state = ConversationState(language="zh")
+    assert ConversationState.from_json(state.to_json()).language == "zh"
 
 
 def test_a_new_conversation_and_unknown_keys() -> None:

@@ -54,11 +54,11 @@ def desk() -> SupportDesk:
     return SupportDesk.open()
 
 
-def embedder() -> Any:
-    """The configured sentence encoder, loaded and ready to encode."""
+def embedder(language: str = "en") -> Any:
+    """The configured sentence encoder of ``language``'s messages, loaded and ready to encode."""
     from bot import load_settings, make_embedder
 
-    settings = load_settings()
+    settings = load_settings().for_language(language)
     encoder = make_embedder(settings.embedder, settings.model_cache_dir, settings.threads)
     encoder.warm_up()
     return encoder

@@ -29,6 +29,7 @@ def register(sub: Subcommands) -> None:
     iev = intents_sub.add_parser("eval", help="cross-validate the shipped intents (or --data)")
     iev.add_argument("--data", help="intent examples; the shipped intents.yaml by default")
     iev.add_argument("--folds", type=int, default=5)
+    iev.add_argument("--language", default="en", choices=["en", "zh"], help="whose shipped intents and encoder")
     iev.add_argument("--json", action="store_true")
     iev.set_defaults(fn=cmd_intents_eval)
 
@@ -66,8 +67,9 @@ def cmd_intents_eval(args: argparse.Namespace) -> int:
     """Stratified cross-validation of ``--data`` (the shipped intents by default)."""
     from bot import cross_validate_intents, encode_intents, load_intents, load_settings
 
-    data = load_intents(args.data or load_settings().resolved_intents_file)
-    vectors, negatives = encode_intents(embedder(), data)
+    language = getattr(args, "language", "en")
+    data = load_intents(args.data or load_settings().for_language(language).resolved_intents_file)
+    vectors, negatives = encode_intents(embedder(language), data)
     report = cross_validate_intents(data, vectors, negatives, folds=args.folds).as_dict()
     if args.json:
         print_json(report)
