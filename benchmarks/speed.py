@@ -1,5 +1,6 @@
 """Speed on the shipped knowledge base: ask latency against the embedding call alone (same run),
-index build rate, cold start to first answer, peak memory.
+for English and for Chinese messages (each with its own encoder), index build rate of each
+language, cold start to first answer, peak memory.
 
 Run: python -m benchmarks.speed
 """
@@ -19,8 +20,8 @@ from typing import Any
 
 from benchmarks.common import arguments, shipped_assistant, write_result
 from bot.assistant import Assistant
-from bot.indexing import build
-from knowledge import load_documents
+from bot.indexing import build, knowledge_documents
+from knowledge.evalset import load_evalset
 
 
 def _percentiles(samples: list[float]) -> dict[str, float]:
@@ -32,8 +33,9 @@ def _percentiles(samples: list[float]) -> dict[str, float]:
     }
 
 
-def latency(assistant: Assistant, texts: list[str], rounds: int) -> dict[str, Any]:
-    """Interleave whole ``reply`` calls and bare embedding calls on the same texts."""
+def latency(assistant: Assistant, texts: list[str], rounds: int, language: str = "en") -> dict[str, Any]:
+    """Interleave whole ``reply`` calls and bare calls of the language's encoder on the same texts."""
+    embedder = assistant.parts_for(language).embedder or assistant.embedder
     for t in texts[:20]:  # warm caches
         assistant.reply(None, t)
     ask: list[float] = []
@@ -41,7 +43,7 @@ def latency(assistant: Assistant, texts: list[str], rounds: int) -> dict[str, An
     for _ in range(rounds):
         for t in texts:
             start = time.perf_counter()
-            assistant.embedder.encode([t])
+            embedder.encode([t])
             embed.append(time.perf_counter() - start)
             start = time.perf_counter()
             assistant.reply(None, t)
@@ -51,7 +53,7 @@ def latency(assistant: Assistant, texts: list[str], rounds: int) -> dict[str, An
 
 
 def build_rate(settings: Any, embedder: Any) -> dict[str, Any]:
-    documents = load_documents(settings.knowledge_dir)
+    documents = knowledge_documents(settings)
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
         retriever = build(documents, embedder, Path(tmp) / "index", settings, source="bench", progress=False)
@@ -96,12 +98,20 @@ def main() -> None:
     assistant, evalset = shipped_assistant()
     settings = assistant.settings
     texts = [q.text for q in evalset.test] + list(evalset.oos_test)
+    known = {d.id for d in assistant.retriever.docs}
+    chinese = load_evalset(settings.knowledge_dir / "eval" / "zh", known)
+    zh_texts = [q.text for q in chinese.test] + list(chinese.oos_test)
+    zh = assistant.parts_for("zh")
+    rounds = 1 if args.quick else 3
     results = {
-        "latency": latency(assistant, texts, 1 if args.quick else 3),
+        "latency": latency(assistant, texts, rounds),
+        "latency_zh": latency(assistant, zh_texts, rounds, "zh"),
         "index_build": build_rate(settings, assistant.embedder),
+        "index_build_zh": build_rate(zh.settings, zh.embedder),
         "cold_start": cold_start(settings.data_dir, 2 if args.quick else 5),
         "bench_process_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "embedder": settings.embedder,
+        "embedder_zh": zh.settings.embedder,
         "threads": settings.threads,
     }
     write_result(args.out, "speed", results)

@@ -38,8 +38,8 @@ class Assistant:
     The constructor is cheap; ``warm_up()`` loads the models, the indexes, the intent classifiers,
     the flows, the catalog and the sentences of each language (building an index or training a
     classifier when their files changed) and opens the database. ``reply`` warms up on first use.
-    ``embedder`` is the English encoder; ``zh_embedder`` the Chinese one (when only ``embedder``
-    is given, it serves both: tests pass one fake encoder).
+    ``embedder`` is the English encoder; ``zh_embedder`` the Chinese one, made from the settings
+    when not given (unless both languages use the same backend: then ``embedder`` serves both).
     """
 
     def __init__(
@@ -49,7 +49,8 @@ class Assistant:
         self.embedder = embedder or make_embedder(
             self.settings.embedder, self.settings.model_cache_dir, self.settings.threads
         )
-        self._zh_embedder = zh_embedder or embedder
+        same_backend = self.settings.for_language(Language.ZH).embedder == self.settings.embedder
+        self._zh_embedder = zh_embedder or (embedder if same_backend else None)
         self._parts: Parts | None = None
         self._by_language: dict[str, Parts] = {}
         self._index: Retriever | None = None  # a prebuilt index chosen with use_index

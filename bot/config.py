@@ -123,7 +123,8 @@ class Settings(BaseSettings):
         if language != "zh" or self.language == "zh":
             return self
         tuned = {name: getattr(self, f"zh_{name}") for name in ZH_TUNED}
-        return self.model_copy(update={"language": "zh", "embedder": self.zh_embedder, **tuned})
+        embedder = "fake" if self.embedder == "fake" else self.zh_embedder  # tests stay on the fake encoder
+        return self.model_copy(update={"language": "zh", "embedder": embedder, **tuned})
 
     @property
     def resolved_index_dir(self) -> Path:

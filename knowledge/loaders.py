@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from index.text import word_count
+from index.language import word_count
 from index.types import Document
 from knowledge.errors import KnowledgeError
 

@@ -26,6 +26,7 @@ def register(sub: Subcommands) -> None:
 
     tune = sub.add_parser("tune", help="tune fusion weights and the answer threshold on the train split")
     tune.add_argument("--write", metavar="ENV_FILE", help="write the tuned settings to this .env file")
+    tune.add_argument("--language", default="en", choices=["en", "zh"], help="tune the settings of this language")
     tune.set_defaults(fn=cmd_tune)
 
 
@@ -36,6 +37,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
     bot = assistant()
     bot.warm_up()
     report = quality_report(bot, args.split).as_dict()
+    # Each language the assistant answers in is measured on its own evaluation set.
+    report["languages"] = {
+        language: quality_report(bot, args.split, language).as_dict()
+        for language in bot.settings.languages
+        if language != "en" and (bot.settings.knowledge_dir / "eval" / language).is_dir()
+    }
     folder = Path(args.scenarios) if args.scenarios else SCENARIO_DIR
     if folder.is_dir():
         report["scenarios"] = _scenarios(bot, folder)
@@ -47,8 +54,24 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def _print_report(report: dict[str, Any]) -> None:
+    _print_language(report)
+    for other in report.get("languages", {}).values():
+        print()
+        _print_language(other)
+    scenarios = report.get("scenarios")
+    if scenarios:
+        print(
+            f"\nconversation scenarios passed:   {scenarios['passed']}/{scenarios['total']} ({scenarios['share']:.1%})"
+        )
+        for name in scenarios["failed"]:
+            print(f"  failed: {name}")
+
+
+def _print_language(report: dict[str, Any]) -> None:
     r = report["retrieval"]
-    print(f"split: {report['split']} ({r['n']} questions, {report['n_out_of_scope']} out of scope)")
+    print(
+        f"[{report['language']}] split: {report['split']} ({r['n']} questions, {report['n_out_of_scope']} out of scope)"
+    )
     print(f"retrieval  R@1 {r['R@1']:.3f}  R@5 {r['R@5']:.3f}  MRR@10 {r['MRR@10']:.3f}")
     for name in ABLATIONS:
         s = report.get(name)
@@ -57,11 +80,7 @@ def _print_report(report: dict[str, Any]) -> None:
         print(f"  {name:<12} R@1 {s['R@1']:.3f}  R@5 {s['R@5']:.3f}  MRR@10 {s['MRR@10']:.3f}")
     print(f"out-of-scope questions answered: {report['answered_out_of_scope']:.1%}")
     print(f"in-scope questions refused:      {report['refused_in_scope']:.1%}")
-    scenarios = report.get("scenarios")
-    if scenarios:
-        print(f"conversation scenarios passed:   {scenarios['passed']}/{scenarios['total']} ({scenarios['share']:.1%})")
-        for name in scenarios["failed"]:
-            print(f"  failed: {name}")
+    print(f"language detected right:         {report['language_detected']:.1%}")
 
 
 def _scenarios(bot: Assistant, folder: Path) -> dict[str, Any]:
@@ -71,7 +90,8 @@ def _scenarios(bot: Assistant, folder: Path) -> dict[str, Any]:
 
     with tempfile.TemporaryDirectory() as tmp:
         settings = bot.settings.model_copy(update={"database_url": f"sqlite:///{Path(tmp) / 'eval.db'}"})
-        scratch = Assistant(settings, embedder=bot.embedder)  # the loaded encoder: no second model load
+        # The loaded encoders: no second model load.
+        scratch = Assistant(settings, embedder=bot.embedder, zh_embedder=bot.parts_for("zh").embedder)
         scratch.warm_up(progress=False)
         passed, total, results = run_scenarios(scratch, folder)
         scratch.store.engine.dispose()  # close the scratch database before its folder goes
@@ -89,7 +109,7 @@ def cmd_tune(args: argparse.Namespace) -> int:
 
     bot = assistant()
     bot.warm_up()
-    result = tune_on_train(bot)
+    result = tune_on_train(bot, args.language)
     print_json(result)
     if args.write:
         lines = [f"{k}={v}" for k, v in result.items() if k.startswith("SUPPORTBOT_")]
