@@ -15,9 +15,10 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Debian's Chromium for the widget's real-browser tests (Playwright drives it; no download).
+# Debian's Chromium for the widget's real-browser tests (Playwright drives it; no download),
+# with a CJK font so Chinese renders as characters.
 $(CHROMIUM):
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk
 
 run: install
 	$(PYTHON) -m ui.cli serve
