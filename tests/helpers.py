@@ -133,6 +133,7 @@ REPLY_FIELDS = {
     "ticket",
     "flow",
     "recommendations",
+    "language",  # the language of the reply: en or zh
 }
 
 # Two intents that share most of their words, for tests of what a classifier confuses.
