@@ -53,9 +53,10 @@ class Price:
 
     amount: float
     unit: str
+    per: str = " per "  # what joins amount and unit: " / " in Chinese
 
     def __str__(self) -> str:
-        return f"${self.amount:,.{3 if self.amount < 0.01 else 2}f} per {self.unit}"
+        return f"${self.amount:,.{3 if self.amount < 0.01 else 2}f}{self.per}{self.unit}"
 
 
 @dataclass(frozen=True)

@@ -133,15 +133,17 @@ def _read(path: Path) -> Any:
 
 
 def translate_catalog(models: Sequence[Model], path: Path) -> list[Model]:
-    """``models`` with the strengths and limits of ``catalog.zh.yaml`` at ``path``; a model the
-    file lacks keeps its English text.
+    """``models`` with the strengths and limits of ``catalog.zh.yaml`` at ``path``, and their
+    price units in Chinese (its ``units``); a model the file lacks keeps its English text.
 
     Raises:
         KnowledgeError: for an unknown model id or a list of another length than the English.
     """
     if not path.is_file():
         return list(models)
-    entries = (_read(path) or {}).get("models") or {}
+    data = _read(path) or {}
+    entries = data.get("models") or {}
+    units = {str(k): str(v) for k, v in (data.get("units") or {}).items()}
     known = {m.id for m in models}
     for model_id in entries:
         if model_id not in known:
@@ -155,7 +157,10 @@ def translate_catalog(models: Sequence[Model], path: Path) -> list[Model]:
             if values and len(values) != len(getattr(m, name)):
                 raise KnowledgeError(path, f"{m.id}: {len(values)} {name}, the English has {len(getattr(m, name))}")
             texts[name] = values or getattr(m, name)
-        out.append(replace(m, **texts))
+        price = m.price
+        if price.unit in units:
+            price = replace(price, unit=units[price.unit], per=" / ")
+        out.append(replace(m, price=price, **texts))
     return out
 
 

@@ -7,9 +7,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.types import Route
+from index.language import SUPPORTED
 from knowledge.catalog import HOSTING_KINDS, ISO_639_1, TASKS, Model
 
-TEXT_KEYS = ("route", "intent", "flow", "step", "source", "quick_reply")
+TEXT_KEYS = ("route", "intent", "flow", "step", "source", "quick_reply", "language")
 FLAG_KEYS = ("ticket", "no_sources", "same_ticket")
 EXPECT_KEYS = frozenset({*TEXT_KEYS, *FLAG_KEYS, "reply_contains", "recommends", "recommended_all", "recommendations"})
 # recommended_all key -> (catalog field, allowed values)
@@ -49,6 +50,8 @@ def bad_expectation(key: str, value: Any) -> str | None:
         return None
     if key == "route" and value not in {r.value for r in Route}:
         return f"unknown route {value!r} (known: {', '.join(r.value for r in Route)})"
+    if key == "language" and (not isinstance(value, str) or value not in {lang.value for lang in SUPPORTED}):
+        return f"unknown language {value!r} (known: {', '.join(lang.value for lang in SUPPORTED)})"
     multiple = key in ("reply_contains", "recommends")
     ok = _texts(value) is not None if multiple else isinstance(value, str) and bool(value.strip())
     return None if ok else f"must be non-empty text{' or a list of texts' if multiple else ''}, got {value!r}"
@@ -77,6 +80,7 @@ def check_turn(
         "intent": reply.get("intent"),
         "flow": flow.get("id"),
         "step": flow.get("step"),
+        "language": reply.get("language"),
     }
     out: list[str] = []
     for key, value in expect.items():
