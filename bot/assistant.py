@@ -231,8 +231,9 @@ class Assistant:
     def search(self, text: str, k: int = 5) -> list[Hit]:
         """The ``k`` best knowledge-base documents for ``text``."""
         clean = self.check(text)
-        if self._index is not None:  # a prebuilt index (search --index): English parts only
-            encoding, retriever = self.encode(clean), self._index
+        retriever: Retriever | None = self._index
+        if retriever is not None:  # a prebuilt index (search --index): English parts only
+            encoding = self.encode(clean)
         else:
             parts = self.parts_for(self.language_of(clean))
             encoding, retriever = self.encode(clean, parts), parts.retriever

@@ -250,7 +250,7 @@ def reading(understood: Understanding, settings: Settings, routes: Mapping[str, 
     if understood.smalltalk is not None:
         return Decision(Route.SMALLTALK, understood.smalltalk, 1.0)
     hits, prediction = understood.hits, understood.prediction
-    retrieval = retrieval_confidence(hits)
+    retrieval = retrieval_confidence(hits) + crosslingual_lift(hits, settings)
     if prediction is None or not trusted(prediction, settings):
         return _by_retrieval(retrieval, settings)
     intent = prediction.best
@@ -275,6 +275,15 @@ def reading(understood: Understanding, settings: Settings, routes: Mapping[str, 
         reason = "frustrated" if intent == "complaint" else "asked"
         return Decision(kind, intent, prediction.confidence, action=Action.HAND_OVER, reason=reason)
     return Decision(kind, intent, prediction.confidence)
+
+
+def crosslingual_lift(hits: tuple[Hit, ...], settings: Settings) -> float:
+    """What a best document in another language than the settings' adds to the confidence, so
+    it is held to ``crosslingual_threshold`` instead of ``answer_threshold`` (cosines between
+    languages run lower than within one)."""
+    if not hits or settings.crosslingual_threshold is None or hits[0].lang == settings.language:
+        return 0.0
+    return max(0.0, settings.answer_threshold - settings.crosslingual_threshold)
 
 
 def _by_retrieval(retrieval: float, settings: Settings) -> Decision:

@@ -151,17 +151,22 @@ def translate_catalog(models: Sequence[Model], path: Path) -> list[Model]:
     out = []
     for m in models:
         entry = entries.get(m.id) or {}
-        texts = {}
-        for name in ("strengths", "limits"):
-            values = tuple(str(v) for v in entry.get(name) or ())
-            if values and len(values) != len(getattr(m, name)):
-                raise KnowledgeError(path, f"{m.id}: {len(values)} {name}, the English has {len(getattr(m, name))}")
-            texts[name] = values or getattr(m, name)
+        strengths = _translated_list(entry, "strengths", m.strengths, m.id, path)
+        limits = _translated_list(entry, "limits", m.limits, m.id, path)
         price = m.price
         if price.unit in units:
             price = replace(price, unit=units[price.unit], per=" / ")
-        out.append(replace(m, price=price, **texts))
+        out.append(replace(m, price=price, strengths=strengths, limits=limits))
     return out
+
+
+def _translated_list(
+    entry: Mapping[str, Any], name: str, english: tuple[str, ...], model_id: str, path: Path
+) -> tuple[str, ...]:
+    values = tuple(str(v) for v in entry.get(name) or ())
+    if values and len(values) != len(english):
+        raise KnowledgeError(path, f"{model_id}: {len(values)} {name}, the English has {len(english)}")
+    return values or english
 
 
 def translate_flows(flows: Mapping[str, Flow], folder: Path) -> dict[str, Flow]:
