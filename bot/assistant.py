@@ -240,10 +240,12 @@ class Assistant:
         assert retriever is not None
         return retriever.search(clean, encoding.vector, k=k, features=encoding.features)
 
-    def document(self, doc_id: str) -> tuple[str, str] | None:
-        """The title and Markdown text of a knowledge-base document, or None if there is none."""
-        r = self.retriever
-        meta = next((d for d in r.docs if d.id == doc_id), None)
+    def document(self, doc_id: str, language: str = "en") -> tuple[str, str] | None:
+        """The title and Markdown text of a knowledge-base document in ``language`` (as the index
+        of that language holds it: Chinese where translated), or None if there is none."""
+        r = self.parts_for(language).retriever if self._index is None else self.retriever
+        assert r is not None
+        meta = r.doc(doc_id)
         if meta is None:
             return None
         parts: list[str] = []
@@ -255,15 +257,16 @@ class Assistant:
             parts.append(chunk.text)
         return meta.title, "\n\n".join(parts)
 
-    def suggest(self, messages: list[str]) -> Reply | None:
+    def suggest(self, messages: list[str], language: str | None = None) -> Reply | None:
         """What the bot would answer, with sources, to the newest of a customer's ``messages``
-        (oldest first) that the knowledge base covers: the suggestion staff see on a ticket.
-        None when no message finds anything. Nothing is stored."""
+        (oldest first) that the knowledge base covers: the suggestion staff see on a ticket, in
+        each message's language (a fragment in the conversation's ``language``). None when no
+        message finds anything. Nothing is stored."""
         for text in reversed(messages):
             if not text.strip() or len(text) > self.settings.max_message_chars:
                 continue
             clean = text.strip()
-            reply = self.respond(None, clean)
+            reply = self.respond(None, clean, language=self.language_of(clean, language))
             if reply.sources:
                 return reply
         return None

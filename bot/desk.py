@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 
 from bot.config import Settings, load_settings
 from bot.desk_types import (
+    DEFAULT_LANGUAGE,
     Activity,
     ConversationTranscript,
     FeedbackEntry,
@@ -109,7 +110,8 @@ class SupportDesk:
 
     # -- conversations ---------------------------------------------------------------------------
     def conversation(self, conversation_id: str) -> ConversationTranscript:
-        """Who answers the conversation now (``status``: bot or handoff) and every turn of it.
+        """Who answers the conversation now (``status``: bot or handoff), its latest language and
+        every turn of it.
 
         Raises:
             NotFound: there is no such conversation.
@@ -117,7 +119,8 @@ class SupportDesk:
         stored = self._store.conversation(conversation_id)
         if stored is None:
             raise NotFound(f"no conversation {conversation_id!r}")
-        return ConversationTranscript(conversation_id, stored.status, self.transcript(conversation_id))
+        language = str(stored.state.get("language") or DEFAULT_LANGUAGE)
+        return ConversationTranscript(conversation_id, stored.status, self.transcript(conversation_id), language)
 
     def transcript(self, conversation_id: str) -> tuple[TranscriptLine, ...]:
         """Every turn of the conversation in order (none for an unknown conversation)."""

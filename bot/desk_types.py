@@ -1,7 +1,9 @@
 """The typed values ``SupportDesk`` returns: tickets, transcripts, widget keys, sessions, analytics.
 
 Frozen; a ``to_json()`` gives each in the JSON form of the staff API and the command line.
-Free-form parts (a ticket's summary, a stored reply) are read-only mappings.
+Free-form parts (a ticket's summary, a stored reply) are read-only mappings. A ``language`` is
+"en" or "zh": a turn's is its reply's (a stored reply without one is English), a conversation's
+or a ticket's is the conversation's latest (``ConversationState.language``).
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
+
+DEFAULT_LANGUAGE = "en"  # what a conversation or reply stored before the language was kept is in
 
 
 def _frozen(mapping: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -36,6 +40,11 @@ class TranscriptLine:
         """What the bot or the person answered."""
         return str(self.reply.get("reply", ""))
 
+    @property
+    def language(self) -> str:
+        """The language of the reply (en or zh); a reply stored before replies had one is English."""
+        return str(self.reply.get("language") or DEFAULT_LANGUAGE)
+
     def to_json(self) -> dict[str, Any]:
         return {"seq": self.seq, "time": self.time, "customer": self.customer, "author": self.author,
                 "reply": dict(self.reply)}  # fmt: skip
@@ -48,6 +57,7 @@ class ConversationTranscript:
     conversation_id: str
     status: str
     turns: tuple[TranscriptLine, ...]
+    language: str = DEFAULT_LANGUAGE  # the conversation's latest language
 
     @property
     def last_seq(self) -> int:
@@ -55,14 +65,15 @@ class ConversationTranscript:
         return self.turns[-1].seq if self.turns else 0
 
     def to_json(self) -> dict[str, Any]:
-        return {"conversation_id": self.conversation_id, "status": self.status,
+        return {"conversation_id": self.conversation_id, "status": self.status, "language": self.language,
                 "turns": [t.to_json() for t in self.turns]}  # fmt: skip
 
 
 @dataclass(frozen=True)
 class TicketSummary:
     """A ticket in the queue. ``status``: open, claimed or closed; ``summary``: what the bot
-    gathered for the person (intent, what was tried, the customer's last words)."""
+    gathered for the person (intent, what was tried, the customer's last words); ``language``:
+    the conversation's latest language, the one to answer the customer in."""
 
     number: str
     conversation_id: str
@@ -71,6 +82,7 @@ class TicketSummary:
     summary: Mapping[str, Any]
     assignee: str | None
     created_at: str
+    language: str = DEFAULT_LANGUAGE
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> TicketSummary:
@@ -85,6 +97,7 @@ class TicketSummary:
             "summary": dict(self.summary),
             "assignee": self.assignee,
             "created_at": self.created_at,
+            "language": self.language,
         }
 
 
@@ -92,7 +105,7 @@ class TicketSummary:
 class TicketDetail(TicketSummary):
     """A ticket with its conversation's whole transcript."""
 
-    transcript: tuple[TranscriptLine, ...]
+    transcript: tuple[TranscriptLine, ...] = ()
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> TicketDetail:
@@ -110,7 +123,8 @@ class TicketDetail(TicketSummary):
 
 def _ticket_fields(row: Mapping[str, Any]) -> dict[str, Any]:
     names = ("number", "conversation_id", "status", "reason", "assignee", "created_at")
-    return {**{name: row[name] for name in names}, "summary": _frozen(row["summary"])}
+    language = str(row.get("language") or DEFAULT_LANGUAGE)
+    return {**{name: row[name] for name in names}, "summary": _frozen(row["summary"]), "language": language}
 
 
 @dataclass(frozen=True)
@@ -162,10 +176,27 @@ class IntentActivity:
 
 @dataclass(frozen=True)
 class UnansweredQuestion:
-    """A customer message the bot could not answer, and when."""
+    """A customer message the bot could not answer, when, and its language (its reply's)."""
 
     text: str
     time: str
+    language: str = DEFAULT_LANGUAGE
+
+
+@dataclass(frozen=True)
+class LanguageActivity:
+    """One language's share of the period: conversations started (by the conversation's latest
+    language), customer messages and bot replies in it, and the rates of its replies that
+    answered (an answer, advice or a troubleshooting step), fell back, and of its conversations
+    that were handed to a person."""
+
+    language: str
+    conversations: int
+    messages: int
+    replies: int
+    answered_rate: float
+    fallback_rate: float
+    handoff_rate: float
 
 
 @dataclass(frozen=True)
@@ -173,7 +204,8 @@ class Activity:
     """The console's analytics over ``days`` (UTC dates, oldest first; the per-day figures in
     the same order). ``routes``: bot replies per route, most frequent first; ``fallback_rate``:
     the share of bot replies that fell back; ``handoff_rate``: the share of conversations started
-    in the period that were handed to a person."""
+    in the period that were handed to a person; ``languages``: the same split by language, English
+    and Chinese always listed, the busiest first."""
 
     days: tuple[str, ...]
     conversations: tuple[int, ...]
@@ -186,6 +218,7 @@ class Activity:
     thumbs_down: int
     intents: tuple[IntentActivity, ...]
     unanswered: tuple[UnansweredQuestion, ...]
+    languages: tuple[LanguageActivity, ...] = ()
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Activity:
@@ -202,4 +235,5 @@ class Activity:
             thumbs_down=row["thumbs_down"],
             intents=tuple(IntentActivity(**r) for r in row["intents"]),
             unanswered=tuple(UnansweredQuestion(**r) for r in row["unanswered"]),
+            languages=tuple(LanguageActivity(**r) for r in row.get("languages", ())),
         )

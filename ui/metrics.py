@@ -1,7 +1,7 @@
 """Prometheus metrics of this process, in the text exposition format (``GET /metrics``).
 
 Counted here without a client library: requests by method, path and status, a latency
-histogram, and replies by route (fallbacks and handoffs are routes). Each worker process
+histogram, replies by route (fallbacks and handoffs are routes), and replies by language and route. Each worker process
 keeps its own counts; Prometheus sums the workers it scrapes.
 """
 
@@ -20,6 +20,7 @@ class Metrics:
         self._lock = threading.Lock()
         self.requests: Counter[tuple[str, str, int]] = Counter()
         self.routes: Counter[str] = Counter()
+        self.languages: Counter[tuple[str, str]] = Counter()  # (language, route)
         self.buckets = [0] * (len(BUCKETS) + 1)
         self.latency_sum = 0.0
         self.latency_count = 0
@@ -31,9 +32,10 @@ class Metrics:
             self.latency_sum += seconds
             self.latency_count += 1
 
-    def observe_reply(self, route: str) -> None:
+    def observe_reply(self, route: str, language: str = "en") -> None:
         with self._lock:
             self.routes[route] += 1
+            self.languages[(language, route)] += 1
 
     def render(self) -> str:
         with self._lock:
@@ -66,5 +68,11 @@ class Metrics:
                 "# HELP supportbot_handoffs_total Replies in a conversation handed to a person.",
                 "# TYPE supportbot_handoffs_total counter",
                 f"supportbot_handoffs_total {self.routes['handoff']}",
+                "# HELP supportbot_replies_by_language_total Replies by the language they are written in, and route.",
+                "# TYPE supportbot_replies_by_language_total counter",
+            ]
+            lines += [
+                f'supportbot_replies_by_language_total{{language="{language}",route="{r}"}} {n}'
+                for (language, r), n in sorted(self.languages.items())
             ]
             return "\n".join(lines) + "\n"

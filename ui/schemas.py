@@ -47,6 +47,7 @@ class ChatResponse(BaseModel):
     ticket: str | None
     flow: FlowOut | None
     recommendations: list[RecommendationOut]
+    language: str = Field(default="en", description="the language of the reply: en or zh")
 
 
 class TurnOut(BaseModel):
@@ -60,6 +61,7 @@ class TurnOut(BaseModel):
 class TranscriptOut(BaseModel):
     conversation_id: str
     status: str
+    language: str = Field(default="en", description="the conversation's latest language: en or zh")
     turns: list[TurnOut]
 
 
@@ -77,6 +79,7 @@ class TicketOut(BaseModel):
     summary: dict[str, Any]
     assignee: str | None
     created_at: str
+    language: str = Field(default="en", description="the conversation's latest language: en or zh")
 
 
 class StaffReply(BaseModel):

@@ -28,6 +28,12 @@ def render_section(hit: Hit, max_words: int) -> str:
     return f"**{hit.title}**\n\n{text}"
 
 
+def source_url(hit: Hit) -> str:
+    """The page of ``hit``'s section: its article in the language quoted (``?lang=zh``), at the section."""
+    url = hit.url + ("?lang=zh" if hit.lang == "zh" else "")
+    return url + (f"#{hit.chunk.anchor}" if hit.chunk and hit.chunk.anchor else "")
+
+
 def sources_for(hits: tuple[Hit, ...], limit: int, margin: float) -> tuple[Source, ...]:
     """The top hit and up to ``limit - 1`` more that score within ``margin`` of it."""
     if not hits:
@@ -39,7 +45,9 @@ def sources_for(hits: tuple[Hit, ...], limit: int, margin: float) -> tuple[Sourc
             id=h.doc_id,
             title=h.title,
             score=h.score,
-            url=h.url + (f"#{h.chunk.anchor}" if h.chunk and h.chunk.anchor else ""),
+            url=h.url
+            + ("?lang=zh" if h.lang == "zh" else "")
+            + (f"#{h.chunk.anchor}" if h.chunk and h.chunk.anchor else ""),
         )
         for h in chosen
     )

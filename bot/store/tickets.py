@@ -6,6 +6,7 @@ written by ``ConversationStore.save_turn``).
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -16,9 +17,14 @@ from sqlalchemy.orm import Session
 from bot.errors import Conflict, NotFound
 from bot.store.engine import Database
 from bot.store.tables import Conversation, Ticket, Turn, iso_time, now
+from index.language import has_han
 
 if TYPE_CHECKING:
     from bot.store.conversations import ConversationStore
+
+# A ticket with its conversation's state (where the conversation's latest language is kept).
+_WITH_STATE = select(Ticket, Conversation.state).outerjoin(Conversation, Conversation.id == Ticket.conversation_id)
+_LATIN = re.compile(r"[A-Za-z]{2,}")
 
 
 @dataclass(frozen=True)
@@ -43,18 +49,20 @@ class TicketStore:
         self._conversations = conversations
 
     def tickets(self, status: str | None = None) -> list[dict[str, Any]]:
-        """Every ticket, oldest first, or those in ``status`` (open, claimed, closed)."""
+        """Every ticket, oldest first, or those in ``status`` (open, claimed, closed), each with
+        its conversation's latest language."""
         with self._db.session() as s:
-            query = select(Ticket).order_by(Ticket.id)
+            query = _WITH_STATE.order_by(Ticket.id)
             if status is not None:
                 query = query.where(Ticket.status == status)
-            return [_ticket(t) for t in s.scalars(query).all()]
+            return [_ticket(t, state) for t, state in s.execute(query).all()]
 
     def ticket(self, number: str) -> dict[str, Any] | None:
-        """One ticket with its summary and the conversation's whole transcript; None when there is none."""
+        """One ticket with its summary, its conversation's latest language and whole transcript;
+        None when there is none."""
         with self._db.session() as s:
-            t = s.scalar(select(Ticket).where(Ticket.number == number))
-            found = _ticket(t) if t is not None else None
+            row = s.execute(_WITH_STATE.where(Ticket.number == number)).first()
+            found = _ticket(*row) if row is not None else None
         if found is not None:
             found["transcript"] = self._conversations.transcript(found["conversation_id"])
         return found
@@ -100,7 +108,7 @@ class TicketStore:
             row.turns_count += 1
             row.version += 1
             row.updated_at = now()
-            reply = _staff_reply(text, row.id, number, username)
+            reply = _staff_reply(text, row.id, number, username, _language_of(text, row.state))
             s.add(
                 Turn(
                     conversation_id=row.id, seq=row.turns_count, customer_text="", author="staff", reply=reply,
@@ -139,7 +147,17 @@ def _open_ticket(s: Session, number: str) -> Ticket:
     return ticket
 
 
-def _staff_reply(text: str, conversation_id: str, number: str, username: str) -> dict[str, Any]:
+def _language_of(text: str, state: dict[str, Any] | None) -> str:
+    """The language of a person's reply: Chinese when it holds Han characters, English when it
+    holds Latin words only, else (numbers, a link) the conversation's."""
+    if has_han(text):
+        return "zh"
+    if _LATIN.search(text):
+        return "en"
+    return str((state or {}).get("language") or "en")
+
+
+def _staff_reply(text: str, conversation_id: str, number: str, username: str, language: str) -> dict[str, Any]:
     """A person's reply in the stored form of the bot's replies, naming who wrote it."""
     return {
         "reply": text,
@@ -152,11 +170,12 @@ def _staff_reply(text: str, conversation_id: str, number: str, username: str) ->
         "ticket": number,
         "flow": None,
         "recommendations": [],
+        "language": language,
         "staff": username,
     }
 
 
-def _ticket(t: Ticket) -> dict[str, Any]:
+def _ticket(t: Ticket, state: dict[str, Any] | None) -> dict[str, Any]:
     return {
         "number": t.number,
         "conversation_id": t.conversation_id,
@@ -165,4 +184,5 @@ def _ticket(t: Ticket) -> dict[str, Any]:
         "summary": dict(t.summary),
         "assignee": t.assignee,
         "created_at": iso_time(t.created_at),
+        "language": str((state or {}).get("language") or "en"),
     }

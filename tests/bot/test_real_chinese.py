@@ -126,3 +126,17 @@ def test_a_chinese_question_finds_an_english_only_faq_and_says_so(tmp_path: Path
     assert reply.sources and reply.sources[0].id == "shipping"
     assert bot.copy.say("answers.source_in_english") not in reply.reply  # the English copy says it in English
     assert bot.parts_for("zh").copy.say("answers.source_in_english") in reply.reply
+
+
+def test_a_chinese_source_links_to_the_chinese_article(assistant: Assistant) -> None:
+    reply = assistant.reply(None, "Starter 套餐的速率限制是多少？")
+    assert reply.sources[0].url.startswith("/kb/rate-limits?lang=zh")
+    document = assistant.document("rate-limits", "zh")
+    assert document is not None and HAN.search(document[0]) and "300" in document[1]
+    english = assistant.document("rate-limits")
+    assert english is not None and not HAN.search(english[0])
+
+
+def test_a_staff_suggestion_follows_the_conversation_language(assistant: Assistant) -> None:
+    suggestion = assistant.suggest(["一直报 429", "429"], language="zh")
+    assert suggestion is not None and suggestion.language == "zh"

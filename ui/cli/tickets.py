@@ -18,7 +18,8 @@ def register(sub: Subcommands) -> None:
 
 
 def cmd_tickets(args: argparse.Namespace) -> int:
-    """One ticket as JSON (``--show``), a release (``--release``), or the list, one ticket a line."""
+    """One ticket as JSON (``--show``), a release (``--release``), or the list, one ticket a line
+    (its number, status, language, reason, conversation and the customer's last words)."""
     staff = desk()
     if args.show:
         print_json(staff.ticket(args.show).to_json())
@@ -33,5 +34,5 @@ def cmd_tickets(args: argparse.Namespace) -> int:
             print_json(t.to_json())
         else:
             words = " / ".join(t.summary.get("customer_words", [])[-1:])
-            print(f"{t.number}  {t.status:<7} {t.reason:<16} {t.conversation_id}  {words[:60]}")
+            print(f"{t.number}  {t.status:<7} {t.language:<2}  {t.reason:<16} {t.conversation_id}  {words[:60]}")
     return 0

@@ -26,7 +26,7 @@ def with_heading_ids(body: str) -> str:
     return _HEADING.sub(add_id, body)
 
 
-def article_page(title: str, markdown: str, site: str) -> HTMLResponse:
-    """The page of one article: its title and its Markdown text (raw HTML in it escaped)."""
+def article_page(title: str, markdown: str, site: str, lang: str = "en") -> HTMLResponse:
+    """The page of one article in ``lang``: its title and its Markdown text (raw HTML in it escaped)."""
     body = Markup(with_heading_ids(to_html(markdown)))  # safe: raw HTML in the Markdown was escaped
-    return render("article.html", title=title, site=site, body=body)
+    return render("article.html", title=title, site=site, body=body, lang=lang)

@@ -14,11 +14,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from markupsafe import Markup
 
 from bot import Activity, Reply, Source, TicketDetail, TicketSummary, TranscriptLine
+from ui.languages import html_lang
 from ui.markdown import to_html
 from ui.pages import render
 
 # Tabs of the queue and the ticket statuses each shows.
 STATUSES = {"active": ("open", "claimed"), "open": ("open",), "claimed": ("claimed",), "closed": ("closed",)}
+# How the console names the languages customers write in (the staff's own pages are English).
+LANGUAGE_NAMES = {"en": "English", "zh": "Chinese"}
 # No page of the console may be cached or framed by another site.
 _HEADERS = {"Cache-Control": "no-store", "X-Frame-Options": "DENY"}
 
@@ -35,6 +38,25 @@ def redirect(path: str) -> RedirectResponse:
     return RedirectResponse(path, status_code=303)
 
 
+def language_name(language: str) -> str:
+    """A language code as the console shows it: "Chinese", "English" (an unknown code as is)."""
+    return LANGUAGE_NAMES.get(language, language)
+
+
+@dataclass(frozen=True)
+class Language:
+    """A language as a badge: its code (``zh``), its name (``Chinese``) and the ``lang``
+    attribute of text in it (``zh-CN``)."""
+
+    code: str
+    name: str
+    lang: str
+
+    @classmethod
+    def of(cls, code: str) -> Language:
+        return cls(code, language_name(code), html_lang(code))
+
+
 @dataclass(frozen=True)
 class QueueRow:
     number: str
@@ -44,12 +66,14 @@ class QueueRow:
     last_words: str
     assignee: str
     opened: str
+    language: Language
 
     @classmethod
     def of(cls, t: TicketSummary) -> QueueRow:
         opened = t.created_at[:16].replace("T", " ")
         intent = str(t.summary.get("intent") or "")
-        return cls(t.number, t.status, t.reason, intent, last_words(t.summary), t.assignee or "", opened)
+        language = Language.of(t.language)
+        return cls(t.number, t.status, t.reason, intent, last_words(t.summary), t.assignee or "", opened, language)
 
 
 def queue_rows(tickets: list[TicketSummary], status: str) -> list[QueueRow]:
@@ -69,25 +93,28 @@ def last_words(summary: Mapping[str, Any]) -> str:
 @dataclass(frozen=True)
 class TurnView:
     """One message of a transcript. ``body``: the bot's Markdown as ``Markup``; people's words
-    as plain text, shown exactly as typed."""
+    as plain text, shown exactly as typed; ``lang``: the ``lang`` attribute of its text."""
 
     kind: str  # customer, bot or staff: the message's colour
     label: str
     body: str | Markup
+    lang: str = "en"
 
 
 def transcript(lines: tuple[TranscriptLine, ...]) -> list[TurnView]:
-    """Each turn's customer message (when there is one) and its reply, in order."""
+    """Each turn's customer message (when there is one) and its reply, in order, each marked
+    with its language (the customer's message is in the language its reply was written in)."""
     turns = []
     for turn in lines:
-        clock = turn.time[11:16]
+        clock, lang = turn.time[11:16], html_lang(turn.language)
         if turn.customer:
-            turns.append(TurnView("customer", f"customer · {clock}", turn.customer))
+            turns.append(TurnView("customer", f"customer · {clock}", turn.customer, lang))
         reply = turn.reply
         if turn.author == "staff":
-            turns.append(TurnView("staff", f"staff · {reply.get('staff') or ''} · {clock}", str(reply["reply"])))
+            label = f"staff · {reply.get('staff') or ''} · {clock}"
+            turns.append(TurnView("staff", label, str(reply["reply"]), lang))
         else:
-            turns.append(TurnView("bot", f"bot · {reply['route']}", Markup(to_html(str(reply["reply"])))))
+            turns.append(TurnView("bot", f"bot · {reply['route']}", Markup(to_html(str(reply["reply"]))), lang))
     return turns
 
 
@@ -100,13 +127,15 @@ class Suggestion:
     html: Markup
     sources: tuple[Source, ...]
     plain: str
+    language: Language
 
     @classmethod
     def of(cls, reply: Reply, base: str) -> Suggestion:
         """``reply`` as a suggestion; ``base``: the server's URL, for the links written out."""
         links = "\n".join(f"{s.title}: {base}{s.url}" for s in reply.sources)
         plain = f"{reply.reply.replace('**', '')}\n\n{links}"
-        return cls(reply.route.value, Markup(to_html(reply.reply)), tuple(reply.sources), plain)
+        html = Markup(to_html(reply.reply))
+        return cls(reply.route.value, html, tuple(reply.sources), plain, Language.of(reply.language))
 
 
 def facts(ticket: TicketDetail) -> list[tuple[str, str]]:
@@ -121,6 +150,40 @@ def plain(value: Any) -> str:
     if isinstance(value, Mapping):
         return ", ".join(f"{k}: {plain(v)}" for k, v in value.items())
     return str(value)
+
+
+@dataclass(frozen=True)
+class LanguageRow:
+    """One language's line of the analytics page, its rates written out."""
+
+    language: Language
+    conversations: int
+    messages: int
+    replies: int
+    answered_rate: str
+    fallback_rate: str
+    handoff_rate: str
+
+
+def by_language(activity: Activity) -> list[LanguageRow]:
+    """The analytics split by language, busiest first."""
+    rows = []
+    for row in activity.languages:
+        rates = (f"{row.answered_rate:.1%}", f"{row.fallback_rate:.1%}", f"{row.handoff_rate:.1%}")
+        rows.append(LanguageRow(Language.of(row.language), row.conversations, row.messages, row.replies, *rates))
+    return rows
+
+
+@dataclass(frozen=True)
+class Unanswered:
+    text: str
+    time: str  # UTC, to the minute
+    lang: str
+
+
+def unanswered(activity: Activity) -> list[Unanswered]:
+    """The latest questions the bot could not answer, each marked with its language."""
+    return [Unanswered(q.text, q.time[:16].replace("T", " "), html_lang(q.language)) for q in activity.unanswered]
 
 
 def figures(activity: Activity) -> list[tuple[str, str]]:

@@ -91,18 +91,20 @@ def queue(user: StaffUser, desk: DeskDep, status: str = "active") -> Response:
 
 @router.get("/tickets/{number}")
 def ticket(request: Request, number: str, user: StaffUser, assistant: AssistantDep, done: str = "") -> Response:
-    """One ticket: summary, transcript, the bot's suggestion and the actions."""
+    """One ticket: summary, its language, transcript, the bot's suggestion (in the language of
+    the customer's message it answers) and the actions."""
     try:
         found = assistant.desk.ticket(number)
     except NotFound:
         return page("message.html", "No such ticket", user, status_code=404, message=f"There is no ticket {number}.")
     suggestion = None
-    reply = assistant.suggest(found.customer_messages) if found.status != "closed" else None
+    reply = assistant.suggest(found.customer_messages, found.language) if found.status != "closed" else None
     if reply is not None:
         suggestion = console.Suggestion.of(reply, str(request.base_url).rstrip("/"))
     return page(
         "ticket.html", f"Ticket {number}", user, done=done, ticket=found, facts=console.facts(found),
         turns=console.transcript(found.transcript), suggestion=suggestion, path=f"/staff/tickets/{number}",
+        language=console.Language.of(found.language),
     )  # fmt: skip
 
 
@@ -131,10 +133,12 @@ def act(number: str, action: str, user: StaffUser, desk: DeskDep, message: str =
 
 @router.get("/analytics")
 def analytics(user: StaffUser, plots: Annotated[Plots, Depends(_plots)], days: int = 30) -> Response:
-    """Figures and plots of the last ``days`` days, the most frequent intents, unanswered questions."""
+    """Figures and plots of the last ``days`` days, the same by language, the most frequent
+    intents, unanswered questions."""
     days = max(1, min(days, 365))
     activity, svg = plots.get(days)
     return page(
         "analytics.html", "Analytics", user, days=days, figures=console.figures(activity),
-        svg=Markup(svg), intents=activity.intents, unanswered=activity.unanswered,
+        svg=Markup(svg), intents=activity.intents, unanswered=console.unanswered(activity),
+        languages=console.by_language(activity),
     )  # fmt: skip

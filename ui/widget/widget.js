@@ -3,7 +3,10 @@
  *   <script src="https://support.example.com/widget.js" data-key="pk_..." async></script>
  *
  * Optional attributes: data-title="Support" (the panel's title), data-position="left".
- * The key is a publishable key made for the page's origin. The widget lives in one open
+ * The key is a publishable key made for the page's origin.
+ * It speaks English or Chinese: at first the host page's <html lang> (zh…) or else the browser's
+ * language; once the customer writes, the language of each reply. Its root and each message
+ * carry a lang attribute (en, zh-CN). The widget lives in one open
  * Shadow DOM (the page's CSS cannot reach it); its only global is window.SupportbotWidget.
  * Every text from the server or the customer is put in the page as text nodes, never as HTML.
  */
@@ -14,12 +17,95 @@
   if (!script || !script.src) return;
   const base = new URL(script.src, location.href).origin;
   const key = script.getAttribute("data-key") || "";
-  const title = script.getAttribute("data-title") || "Support";
+  const customTitle = script.getAttribute("data-title");
   const left = script.getAttribute("data-position") === "left";
-  const UNAVAILABLE = "Support chat is not available on this page.";
   const POLL_MS = 2000; // while a person has the conversation; slows to POLL_MAX_MS when quiet
   const POLL_MAX_MS = 30000;
   const NS = "supportbot:" + key + ":";
+
+  // The widget's own words in each language it speaks ({name}: filled in). Replies come in the
+  // language the server answered in (its "language" field).
+  const TEXTS = {
+    en: {
+      title: "Support",
+      open: "Open support chat",
+      openUnread: "Open support chat (new reply)",
+      dialog: "Support chat",
+      restart: "Start a new conversation",
+      close: "Close support chat",
+      messages: "Messages",
+      input: "Your message",
+      placeholder: "Type your question…",
+      send: "Send",
+      intro: "Hi! Ask about the API, errors, models, pricing or your data. A person from the support team can take over at any time.",
+      you: "You",
+      assistant: "Assistant",
+      team: "Support team",
+      sources: "Sources:",
+      recommended: "Recommended models:",
+      suggested: "Suggested replies",
+      helpfulQ: "Was this helpful?",
+      helpful: "Helpful",
+      notHelpful: "Not helpful",
+      thanks: "Thanks for the feedback",
+      feedbackFailed: "Feedback could not be sent.",
+      typing: "Support is typing",
+      unavailable: "Support chat is not available on this page.",
+      tooLong: "That message is too long ({why}).",
+      failed: "Sorry, something went wrong: {why}",
+      waiting: "Waiting for a person",
+      waitingTicket: "Waiting for a person · ticket {ticket}",
+      backToBot: "The assistant is answering again.",
+    },
+    zh: {
+      title: "在线客服",
+      open: "打开在线客服",
+      openUnread: "打开在线客服（有新回复）",
+      dialog: "在线客服",
+      restart: "开始新对话",
+      close: "关闭在线客服",
+      messages: "消息",
+      input: "你的消息",
+      placeholder: "输入你的问题…",
+      send: "发送",
+      intro: "你好！API、报错、模型、定价或数据相关的问题，都可以问我。支持团队的人工客服也可以随时接手。",
+      you: "你",
+      assistant: "智能助手",
+      team: "支持团队",
+      sources: "来源：",
+      recommended: "推荐模型：",
+      suggested: "你可能想问",
+      helpfulQ: "这条回答有帮助吗？",
+      helpful: "有帮助",
+      notHelpful: "没帮助",
+      thanks: "感谢你的反馈",
+      feedbackFailed: "反馈发送失败。",
+      typing: "客服正在输入",
+      unavailable: "此页面暂不支持在线客服。",
+      tooLong: "这条消息太长了（{why}）。",
+      tooLongCount: "这条消息太长了：共 {count} 个字符，上限是 {limit} 个字符。",
+      failed: "抱歉，出了点问题：{why}",
+      waiting: "正在等待人工客服",
+      waitingTicket: "正在等待人工客服 · 工单 {ticket}",
+      backToBot: "现在由智能助手继续为你解答。",
+    },
+  };
+  const HTML_LANG = { en: "en", zh: "zh-CN" };
+  function known(code) {
+    return /^zh/i.test(String(code || "")) ? "zh" : "en";
+  }
+  // Until the customer writes: the host page's language, else the browser's.
+  let lang = known(document.documentElement.getAttribute("lang") || navigator.language);
+  function t(name, fields, language) {
+    const words = TEXTS[language || lang];
+    const text = name in words ? words[name] : TEXTS.en[name];
+    return text.replace(/\{(\w+)\}/g, (m, field) => (fields && field in fields ? String(fields[field]) : m));
+  }
+  // The language a message of the customer is written in, as far as its script tells.
+  function guess(text, fallback) {
+    if (/[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/.test(text)) return "zh";
+    return /[A-Za-z]{2,}/.test(text) ? "en" : fallback || lang;
+  }
 
   const CSS = `
 :host{all:initial!important}
@@ -179,24 +265,24 @@ form button{border:0;border-radius:10px;padding:0 16px;background:#2557d6;color:
   }
 
   // -- the DOM
-  const host = el("div", { "data-supportbot": "" });
+  const host = el("div", { "data-supportbot": "", lang: HTML_LANG[lang] });
   const shadow = host.attachShadow({ mode: "open" });
   const style = el("style", {}, CSS);
-  const root = el("div", { class: "root" + (left ? " left" : "") });
-  const launcher = iconButton("Open support chat", ICON.chat, "launcher");
+  const root = el("div", { class: "root" + (left ? " left" : ""), lang: HTML_LANG[lang] });
+  const launcher = iconButton(t("open"), ICON.chat, "launcher");
   launcher.setAttribute("aria-expanded", "false");
   launcher.setAttribute("aria-controls", "sb-panel");
   const dot = launcher.appendChild(el("span", { class: "dot", hidden: "" }));
-  const panel = el("div", { class: "panel", id: "sb-panel", role: "dialog", "aria-label": "Support chat", hidden: "" });
+  const panel = el("div", { class: "panel", id: "sb-panel", role: "dialog", "aria-label": t("dialog"), hidden: "" });
   const header = panel.appendChild(el("header"));
-  header.appendChild(el("h2", {}, title));
-  const restart = header.appendChild(iconButton("Start a new conversation", ICON.restart));
-  const closer = header.appendChild(iconButton("Close support chat", ICON.close));
+  const heading = header.appendChild(el("h2", {}, customTitle || t("title")));
+  const restart = header.appendChild(iconButton(t("restart"), ICON.restart));
+  const closer = header.appendChild(iconButton(t("close"), ICON.close));
   const status = panel.appendChild(el("div", { class: "status", role: "status", hidden: "" }));
-  const log = panel.appendChild(el("div", { class: "log", role: "log", "aria-live": "polite", "aria-label": "Messages", tabindex: "0" }));
+  const log = panel.appendChild(el("div", { class: "log", role: "log", "aria-live": "polite", "aria-label": t("messages"), tabindex: "0" }));
   const form = panel.appendChild(el("form"));
-  const input = form.appendChild(el("textarea", { "aria-label": "Your message", rows: "1", placeholder: "Type your question…" }));
-  const sendButton = form.appendChild(el("button", { type: "submit" }, "Send"));
+  const input = form.appendChild(el("textarea", { "aria-label": t("input"), rows: "1", placeholder: t("placeholder") }));
+  const sendButton = form.appendChild(el("button", { type: "submit" }, t("send")));
   root.append(launcher, panel);
   shadow.append(style, root);
 
@@ -208,13 +294,40 @@ form button{border:0;border-radius:10px;padding:0 16px;background:#2557d6;color:
   let pollTimer = null;
   let quietPolls = 0;
   let generation = 0; // "Start over" makes answers still on their way obsolete
+  let waitingFor = null; // while a person has the conversation: its ticket (or "")
+  let introBox = null;
 
   function scrollDown() {
     const smooth = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     log.scrollTo({ top: log.scrollHeight, behavior: smooth ? "smooth" : "auto" });
   }
-  function message(kind, text, who) {
-    const box = el("div", { class: "msg " + kind, "data-author": kind });
+  // The widget's words in ``code`` (a reply's language, or the page's at first).
+  function setLanguage(code) {
+    lang = known(code);
+    const tag = HTML_LANG[lang];
+    root.setAttribute("lang", tag);
+    host.setAttribute("lang", tag);
+    for (const [node, name] of [[restart, "restart"], [closer, "close"]]) {
+      node.setAttribute("aria-label", t(name));
+      node.setAttribute("title", t(name));
+    }
+    launcher.setAttribute("title", t("open"));
+    unread(!dot.hidden);
+    panel.setAttribute("aria-label", t("dialog"));
+    if (!customTitle) heading.textContent = t("title");
+    log.setAttribute("aria-label", t("messages"));
+    input.setAttribute("aria-label", t("input"));
+    input.setAttribute("placeholder", t("placeholder"));
+    sendButton.textContent = t("send");
+    if (waitingFor !== null) showWaiting();
+    if (introBox && introBox.parentNode === log && log.childElementCount === 1) {
+      introBox.remove();
+      introBox = null;
+      intro();
+    }
+  }
+  function message(kind, text, who, language) {
+    const box = el("div", { class: "msg " + kind, "data-author": kind, lang: HTML_LANG[known(language || lang)] });
     if (who) box.appendChild(el("span", { class: kind === "customer" ? "who sr" : "who" }, who));
     if (kind === "bot" || kind === "staff") box.appendChild(markdown(text));
     else box.appendChild(el("div", {}, text));
@@ -222,26 +335,27 @@ form button{border:0;border-radius:10px;padding:0 16px;background:#2557d6;color:
     scrollDown();
     return box;
   }
-  function notice(text) {
-    return message("notice", text);
+  function notice(text, language) {
+    return message("notice", text, null, language);
   }
   function intro() {
-    if (!log.firstChild) message("intro", "Hi! Ask about the API, errors, models, pricing or your data. A person from the support team can take over at any time.");
+    if (!log.firstChild) introBox = message("intro", t("intro"));
   }
   function retireQuickReplies() {
     for (const q of log.querySelectorAll(".quick")) q.remove();
   }
 
   function reply(data, last) {
-    const box = message("bot", data.reply || "", "Assistant");
+    const language = known(data.language);
+    const box = message("bot", data.reply || "", t("assistant", null, language), language);
     const sources = (data.sources || []).map((s) => [s.title || s.id, safeUrl(s.url)]).filter((s) => s[1]);
     if (sources.length) {
-      const extra = box.appendChild(el("div", { class: "extra sources" }, "Sources:"));
+      const extra = box.appendChild(el("div", { class: "extra sources" }, t("sources", null, language)));
       const list = extra.appendChild(el("ul"));
       for (const [name, href] of sources) list.appendChild(el("li")).appendChild(link(name, href));
     }
     if ((data.recommendations || []).length) {
-      const extra = box.appendChild(el("div", { class: "extra recs" }, "Recommended models:"));
+      const extra = box.appendChild(el("div", { class: "extra recs" }, t("recommended", null, language)));
       for (const r of data.recommendations) {
         const rec = extra.appendChild(el("div", { class: "rec" }));
         rec.appendChild(el("strong", {}, r.name || r.model_id));
@@ -249,24 +363,25 @@ form button{border:0;border-radius:10px;padding:0 16px;background:#2557d6;color:
         for (const why of r.reasons || []) reasons.appendChild(el("li", {}, why));
       }
     }
-    if (last) actions(box, data);
+    if (last) actions(box, data, language);
     scrollDown(); // again: sources and buttons made the message taller
     return box;
   }
-  function actions(box, data) {
+  function actions(box, data, language) {
     if ((data.quick_replies || []).length) {
-      const quick = box.appendChild(el("div", { class: "quick", role: "group", "aria-label": "Suggested replies" }));
+      const label = t("suggested", null, language);
+      const quick = box.appendChild(el("div", { class: "quick", role: "group", "aria-label": label }));
       for (const text of data.quick_replies) {
         quick.appendChild(el("button", { type: "button" }, text)).addEventListener("click", () => send(text));
       }
     }
-    if (data.reply) feedback(box, data.reply, data.conversation_id || conversation);
+    if (data.reply) feedback(box, data.reply, data.conversation_id || conversation, language);
   }
 
-  function feedback(box, text, id) {
-    const row = box.appendChild(el("div", { class: "fb", role: "group", "aria-label": "Was this helpful?" }));
-    const up = row.appendChild(iconButton("Helpful", ICON.thumb));
-    const down = row.appendChild(iconButton("Not helpful", ICON.thumb, "down"));
+  function feedback(box, text, id, language) {
+    const row = box.appendChild(el("div", { class: "fb", role: "group", "aria-label": t("helpfulQ", null, language) }));
+    const up = row.appendChild(iconButton(t("helpful", null, language), ICON.thumb));
+    const down = row.appendChild(iconButton(t("notHelpful", null, language), ICON.thumb, "down"));
     const said = row.appendChild(el("span", { role: "status" }));
     for (const [button, helpful] of [[up, true], [down, false]]) {
       button.setAttribute("aria-pressed", "false");
@@ -276,9 +391,9 @@ form button{border:0;border-radius:10px;padding:0 16px;background:#2557d6;color:
         try {
           const res = await api("/api/v1/feedback", { conversation_id: id, helpful, message: text });
           if (!res.ok) throw new Error(String(res.status));
-          said.textContent = "Thanks for the feedback";
+          said.textContent = t("thanks", null, language);
         } catch (e) {
-          said.textContent = "Feedback could not be sent.";
+          said.textContent = t("feedbackFailed", null, language);
           button.setAttribute("aria-pressed", "false");
           up.disabled = down.disabled = false;
         }
@@ -311,9 +426,11 @@ form button{border:0;border-radius:10px;padding:0 16px;background:#2557d6;color:
     if (!text || busy) return;
     setBusy(true);
     retireQuickReplies();
-    message("customer", text, "You");
+    const writing = guess(text);
+    message("customer", text, t("you"), writing);
     const typing = log.appendChild(el("div", { class: "msg typing" }));
-    typing.innerHTML = '<span class="sr">Support is typing</span><i></i><i></i><i></i>'; // constant markup
+    typing.appendChild(el("span", { class: "sr" }, t("typing", null, writing)));
+    typing.insertAdjacentHTML("beforeend", "<i></i><i></i><i></i>"); // constant markup
     scrollDown();
     const body = { message: text, client_message_id: newId() };
     if (conversation) body.conversation_id = conversation;
@@ -323,7 +440,7 @@ form button{border:0;border-radius:10px;padding:0 16px;background:#2557d6;color:
       try {
         res = await api("/api/v1/chat", body);
       } catch (e) {
-        if (gen === generation) notice(UNAVAILABLE); // offline, or the server refused this site (CORS)
+        if (gen === generation) notice(t("unavailable")); // offline, or the server refused this site (CORS)
         return;
       }
       let data = null;
@@ -336,14 +453,20 @@ form button{border:0;border-radius:10px;padding:0 16px;background:#2557d6;color:
       if (gen !== generation) return;
       if (!res.ok) {
         const why = (data && data.error) || "HTTP " + res.status;
-        if (res.status === 413) notice("That message is too long (" + why + ").");
-        else if (res.status === 401 || res.status === 403) {
+        if (res.status === 413) {
+          setLanguage(writing); // no reply: the customer's own language
+          const counts = String(why).match(/\d+/g) || [];
+          if (counts.length === 2 && "tooLongCount" in TEXTS[lang]) {
+            notice(t("tooLongCount", { count: counts[0], limit: counts[1] }));
+          } else notice(t("tooLong", { why }));
+        } else if (res.status === 401 || res.status === 403) {
           console.warn("supportbot widget:", why);
-          notice(UNAVAILABLE);
-        } else notice("Sorry, something went wrong: " + why);
+          notice(t("unavailable"));
+        } else notice(t("failed", { why }));
         return;
       }
       remember(data.conversation_id);
+      if (data.language) setLanguage(data.language);
       reply(data, true);
       if (data.route === "handoff" && data.ticket) startHandoff(data.ticket);
     } finally {
@@ -353,8 +476,12 @@ form button{border:0;border-radius:10px;padding:0 16px;background:#2557d6;color:
   }
 
   // -- handoff: a person answers; their replies arrive by polling
+  function showWaiting() {
+    status.textContent = waitingFor ? t("waitingTicket", { ticket: waitingFor }) : t("waiting");
+  }
   function startHandoff(ticket) {
-    status.textContent = ticket ? "Waiting for a person · ticket " + ticket : "Waiting for a person";
+    waitingFor = ticket || "";
+    showWaiting();
     status.hidden = false;
     quietPolls = 0;
     if (!handoff) {
@@ -364,6 +491,7 @@ form button{border:0;border-radius:10px;padding:0 16px;background:#2557d6;color:
   }
   function stopHandoff() {
     handoff = false;
+    waitingFor = null;
     status.hidden = true;
     status.textContent = "";
     clearTimeout(pollTimer);
@@ -385,7 +513,7 @@ form button{border:0;border-radius:10px;padding:0 16px;background:#2557d6;color:
         quietPolls = showStaff(data.turns || []) ? 0 : quietPolls + 1;
         if (data.status !== "handoff") {
           stopHandoff();
-          message("intro", "The assistant is answering again.");
+          message("intro", t("backToBot"));
           return;
         }
       }
@@ -396,13 +524,14 @@ form button{border:0;border-radius:10px;padding:0 16px;background:#2557d6;color:
   }
   function showStaff(turns) {
     let shown = false;
-    for (const t of turns) {
-      if (t.seq > lastSeq && t.author === "staff") {
-        message("staff", (t.reply && t.reply.reply) || "", "Support team");
+    for (const turn of turns) {
+      if (turn.seq > lastSeq && turn.author === "staff") {
+        const said = turn.reply || {};
+        message("staff", said.reply || "", t("team"), said.language);
         if (panel.hidden) unread(true);
         shown = true;
       }
-      lastSeq = Math.max(lastSeq, t.seq || 0);
+      lastSeq = Math.max(lastSeq, turn.seq || 0);
     }
     return shown;
   }
@@ -413,7 +542,7 @@ form button{border:0;border-radius:10px;padding:0 16px;background:#2557d6;color:
   // -- opening, closing, starting over
   function unread(on) {
     dot.hidden = !on;
-    launcher.setAttribute("aria-label", on ? "Open support chat (new reply)" : "Open support chat");
+    launcher.setAttribute("aria-label", on ? t("openUnread") : t("open"));
   }
   function open(focus) {
     panel.hidden = false;
@@ -483,17 +612,19 @@ form button{border:0;border-radius:10px;padding:0 16px;background:#2557d6;color:
       if (!res.ok) return intro();
       data = await res.json();
     } catch (e) {
-      return notice(UNAVAILABLE);
+      return notice(t("unavailable"));
     }
     const turns = data.turns || [];
     let ticket = null;
-    turns.forEach((t, i) => {
-      const r = t.reply || {};
-      if (t.customer) message("customer", t.customer, "You");
-      if (t.author === "staff") message("staff", r.reply || "", "Support team");
+    const latest = data.language || (turns.length && (turns[turns.length - 1].reply || {}).language);
+    if (latest) setLanguage(latest);
+    turns.forEach((turn, i) => {
+      const r = turn.reply || {};
+      if (turn.customer) message("customer", turn.customer, t("you"), guess(turn.customer, known(r.language)));
+      if (turn.author === "staff") message("staff", r.reply || "", t("team"), r.language);
       else reply(r, i === turns.length - 1);
       if (r.ticket) ticket = r.ticket;
-      lastSeq = Math.max(lastSeq, t.seq || 0);
+      lastSeq = Math.max(lastSeq, turn.seq || 0);
     });
     if (!turns.length) intro();
     if (data.status === "handoff") startHandoff(ticket);

@@ -25,7 +25,7 @@ def test_ask_json_prints_one_reply_object(env: Path, capsys: pytest.CaptureFixtu
     assert code == 0
     assert data["route"] == "answer"
     assert data["sources"][0]["id"] == "invoices"
-    assert set(data) == REPLY_FIELDS
+    assert set(data) == REPLY_FIELDS | {"language"}
     assert (env / "index" / "manifest.json").is_file()
 
 
