@@ -250,7 +250,7 @@ def reading(understood: Understanding, settings: Settings, routes: Mapping[str, 
     if understood.smalltalk is not None:
         return Decision(Route.SMALLTALK, understood.smalltalk, 1.0)
     hits, prediction = understood.hits, understood.prediction
-    retrieval = retrieval_confidence(hits) + crosslingual_lift(hits, settings)
+    retrieval = min(1.0, retrieval_confidence(hits) + crosslingual_lift(hits, settings))
     if prediction is None or not trusted(prediction, settings):
         return _by_retrieval(retrieval, settings)
     intent = prediction.best

@@ -11,9 +11,10 @@ from bot.advisor import Facts
 from bot.config import Settings
 from bot.flows import FlowBook, OutcomeKind
 from bot.intents.types import Prediction
-from bot.routing import RULES, reading, route
+from bot.routing import RULES, crosslingual_lift, reading, route
 from bot.state import AdvisorProgress, FlowProgress, Status
 from bot.types import Action, Decision, Route
+from bot.understanding import Understanding
 from index.types import Hit
 from knowledge.flows import FLOWS_DIR
 from tests.bot.turns import hit, parts, prediction, state, understood
@@ -237,3 +238,19 @@ def test_the_second_fallback_in_a_row_hands_over(settings: Settings, fallbacks: 
     assert d.route is route_
     if route_ is Route.HANDOFF:
         assert (d.action, d.reason) == (Action.HAND_OVER, "fallbacks")
+
+
+@pytest.mark.unit
+def test_a_document_in_another_language_is_held_to_the_crosslingual_threshold() -> None:
+    settings = Settings(embedder="fake").for_language("zh")
+    english = Hit(doc_id="faq", title="Shipping", url="", score=1.0, dense=0.9, sparse=0.0, lang="en")
+    chinese = Hit(doc_id="faq", title="发货", url="", score=1.0, dense=0.9, sparse=0.0, lang="zh")
+    assert crosslingual_lift((chinese,), settings) == 0.0
+    assert settings.crosslingual_threshold is not None
+    assert crosslingual_lift((english,), settings) == pytest.approx(
+        settings.answer_threshold - settings.crosslingual_threshold
+    )
+    # 0.9 is below the Chinese answer threshold, above the cross-lingual one; confidence stays in [0, 1].
+    decision = reading(Understanding("多久发货", None, (english,)), settings, {})
+    assert decision.route.value == "answer" and decision.confidence <= 1.0
+    assert reading(Understanding("多久发货", None, (chinese,)), settings, {}).route.value == "fallback"
