@@ -58,15 +58,21 @@ class Assistant:
         self._conversations: Conversations | None = None
         self._lock = threading.Lock()
 
-    def warm_up(self, progress: bool = True) -> None:
-        """Load everything a turn needs and open the database; safe to call more than once."""
+    def warm_up(self, progress: bool = True, only: tuple[str, ...] | None = None) -> None:
+        """Load everything a turn needs and open the database; safe to call more than once.
+
+        ``only`` limits the languages loaded now (English is always): a first use without an
+        explicit warm-up (``supportbot ask``) loads English only, and another language loads
+        with its first message (``parts_for``). A server warms up every language at start."""
+        wanted = self._served if only is None else only
         with self._lock:
             if self._parts is None:
                 self._parts = load_parts(self.settings, self.embedder, progress, retriever=self._index)
                 self._by_language = {Language.EN: self._parts}
-                if Language.ZH in self.settings.languages and self._index is None:
-                    self._by_language[Language.ZH] = self._load_chinese(progress)
-                languages.warm_up()
+                if only is None:  # a server: the language detector's models load in the background
+                    languages.warm_up()
+            if Language.ZH in wanted and Language.ZH in self._served and Language.ZH not in self._by_language:
+                self._by_language[Language.ZH] = self._load_chinese(progress)
             if self._store is None:
                 store = Store(self.settings.resolved_database_url)
                 store.migrate()
@@ -93,13 +99,16 @@ class Assistant:
     def parts(self) -> Parts:
         """The loaded pieces a turn needs (warms up on first use)."""
         if self._parts is None:
-            self.warm_up()
+            self.warm_up(only=(Language.EN,))
         assert self._parts is not None
         return self._parts
 
     def parts_for(self, language: str) -> Parts:
-        """The parts serving messages in ``language`` (English ones for any language not served)."""
+        """The parts serving messages in ``language`` (English ones for any language not served),
+        loaded on first use when the warm-up left them out."""
         parts = self.parts
+        if language not in self._by_language and language in self._served:
+            self.warm_up(progress=False, only=(language,))
         return self._by_language.get(language, parts)
 
     def language_of(self, text: str, previous: str | None = None) -> Language:
@@ -111,7 +120,8 @@ class Assistant:
 
     @property
     def _served(self) -> tuple[str, ...]:
-        return tuple(self._by_language) or (Language.EN,)
+        """The languages answered in: the settings', or English alone over a prebuilt index."""
+        return (Language.EN,) if self._index is not None else (Language.EN, *self.settings.languages)
 
     @property
     def retriever(self) -> Retriever:
@@ -140,14 +150,14 @@ class Assistant:
     def store(self) -> Store:
         """The database of conversations, turns and tickets."""
         if self._store is None:
-            self.warm_up()
+            self.warm_up(only=(Language.EN,))
         assert self._store is not None
         return self._store
 
     @property
     def conversations(self) -> Conversations:
         if self._conversations is None:
-            self.warm_up()
+            self.warm_up(only=(Language.EN,))
         assert self._conversations is not None
         return self._conversations
 
