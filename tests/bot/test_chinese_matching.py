@@ -4,18 +4,21 @@ something failing."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
-import yaml
 
 from bot.flows import FlowBook, OutcomeKind, advance, match_option
 from bot.routing import reports_failure
 from bot.situation import AFFIRMATIVE, FOLLOW_UP, NEGATIVE
 from bot.understanding import smalltalk_intent
-from knowledge.flows import FIXED, FLOWS_DIR, Flow, Option, Step
+from knowledge.flows import FIXED, FLOWS_DIR, Flow, Option, Step, load_flows
+from knowledge.translations import translate_flows
 
 pytestmark = pytest.mark.unit
 
 ZH_FLOWS = FLOWS_DIR / "zh"
+HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 @pytest.mark.parametrize(
@@ -148,27 +151,17 @@ def test_a_chinese_question_step_takes_codes_and_words_but_not_yes_or_no() -> No
     assert match_option(billing, "卡被拒") == billing.options[3]
 
 
-def _zh_flows(book: FlowBook) -> list[tuple[Flow, str, Step]]:
-    """Every shipped step with the labels of its Chinese translation (where the file has it)."""
-    out = []
-    for flow in book:
-        path = ZH_FLOWS / f"{flow.id}.yaml"
-        if not path.is_file():
-            continue
-        steps = yaml.safe_load(path.read_text(encoding="utf-8")).get("steps", {})
-        for step_id, step in flow.steps.items():
-            labels = [o if isinstance(o, str) else o["label"] for o in steps.get(step_id, {}).get("options", [])]
-            if len(labels) == len(step.options):
-                options = tuple(Option(label, o.next) for label, o in zip(labels, step.options, strict=True))
-                out.append((flow, step_id, Step(step_id, step.text, step.article, options)))
-    return out
+def _zh_flows() -> list[tuple[Flow, str, Step]]:
+    """Every shipped step as the Chinese flows show it (``knowledge.translations.translate_flows``)."""
+    flows = translate_flows(load_flows(FLOWS_DIR), ZH_FLOWS)
+    return [(flow, step_id, step) for flow in flows.values() for step_id, step in flow.steps.items()]
 
 
 def test_in_every_translated_step_chinese_labels_match_and_yes_means_fixed() -> None:
-    steps = _zh_flows(FlowBook.from_folder(FLOWS_DIR))
-    if not steps:
-        pytest.skip("no Chinese flow translations")
+    steps = _zh_flows()
+    assert steps
     for flow, step_id, step in steps:
+        assert not step.options or any(HAN.search(o.label) for o in step.options), f"{flow.id}/{step_id}"
         for option in step.options:
             assert match_option(step, option.label) == option, f"{flow.id}/{step_id}: {option.label}"
         if not any(o.next == FIXED for o in step.options):
