@@ -44,6 +44,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from bot.errors import KnowledgeError, SupportbotError
+from index.language import HAN_CHARS, WORD_END, WORD_START, has_han
 from knowledge.flows import FIXED, UNRESOLVED, Flow, Option, Step, load_flows
 
 
@@ -198,10 +199,7 @@ def advance(flow: Flow, step_id: str, answer: str, path: Sequence[str] = ()) -> 
     return Outcome(OutcomeKind.STEP, new_path, view=view(flow, option.next), chosen=option)
 
 
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-# A word boundary where a Han character counts as none of the word (for text without one, ``\b``).
-_START = rf"(?<![^\W{_HAN}])"
-_END = rf"(?![^\W{_HAN}])"
+_START, _END = WORD_START, WORD_END
 _TYPED_CODE = re.compile(rf"{_START}(?:\d{{3}}|[a-z0-9]+(?:_[a-z0-9]+)+){_END}")
 _NO_WORDS = re.compile(
     r"\b(?:no|nope|nah|not|never|still|same|unresolved|broken|persists|fail(?:s|ed|ing)?|cannot"
@@ -229,7 +227,7 @@ _ZH_UNSURE = re.compile(
     r"不确定|不知道|不清楚|不太清楚|不懂|不太懂|没明白|没看懂|看不懂|啥意思|什么意思|怎么(?:弄|做|操作|看|查|改|设置)"
     r"|在哪(?:里|儿)?|[?？]\s*$"
 )
-_HAN_PAIRS = re.compile(rf"(?=([{_HAN}]{{2}}))")
+_HAN_PAIRS = re.compile(rf"(?=([{HAN_CHARS}]{{2}}))")
 _ZH_FILLER = frozenset({"我的", "你的", "我们", "这个", "那个", "一个", "就是", "然后", "但是", "已经", "现在", "还有"})
 _WORD = re.compile(r"[a-z0-9']+")
 _FILLER = frozenset(
@@ -256,7 +254,7 @@ def match_option(step: Step, answer: str) -> Option | None:
         if _norm(option.label) == said:
             return option
     labels = [_norm(o.label) for o in step.options]
-    chinese = re.search(f"[{_HAN}]", said) is not None
+    chinese = has_han(said)
     if len(said) >= (2 if chinese else 3):
         # Chinese runs words together: a typed part of a label is a phrase of it ("解决了", "未付发票").
         phrase = re.compile(re.escape(said) if chinese else rf"(?<![\w']){re.escape(said)}(?![\w'])")

@@ -30,8 +30,15 @@ class Language(StrEnum):
 
 SUPPORTED = (Language.EN, Language.ZH)
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-_HAN_RUNS = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+# The Han characters (CJK unified ideographs, extension A, compatibility ideographs), as the
+# body of a regular-expression character class; every Chinese-aware pattern builds on it.
+HAN_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+HAN_RUN = re.compile(f"[{HAN_CHARS}]+")
+# Word edges for mixed text: a Han character counts as no part of a Latin word, so "报429" and
+# "用OCR识别" hold the words "429" and "OCR" (``\b`` alone sees no edge there).
+WORD_START = rf"(?<![^\W{HAN_CHARS}])"
+WORD_END = rf"(?![^\W{HAN_CHARS}])"
+_HAN = re.compile(f"[{HAN_CHARS}]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 # Hangul, Cyrillic, Arabic, Hebrew, Thai, Devanagari.
 _OTHER_SCRIPT = re.compile(
@@ -68,8 +75,8 @@ def word_count(text: str) -> int:
     """How many words ``text`` holds, for length limits: whitespace-separated words, with two
     Chinese characters counted as one word (Chinese puts no spaces between words, and a word
     is one to three characters)."""
-    han = sum(len(run) for run in _HAN_RUNS.findall(text))
-    return len(_HAN_RUNS.sub(" ", text).split()) + (han + 1) // 2
+    han = sum(len(run) for run in HAN_RUN.findall(text))
+    return len(HAN_RUN.sub(" ", text).split()) + (han + 1) // 2
 
 
 def has_han(text: str) -> bool:

@@ -17,6 +17,8 @@ from typing import Any
 from nltk.stem.snowball import SnowballStemmer
 from nltk.tokenize import PunktSentenceTokenizer, RegexpTokenizer
 
+from index.language import HAN_CHARS, HAN_RUN
+
 # Words, numbers and codes such as "429", "mk_live_", "gpt-4"-like ids, kept whole.
 _TOKENIZER = RegexpTokenizer(r"[A-Za-z0-9]+(?:[_\-.][A-Za-z0-9]+)*")
 _STEMMER = SnowballStemmer("english")
@@ -36,7 +38,7 @@ _ZH_STOPWORD_TEXT = """
 """
 ZH_STOPWORDS = frozenset(_ZH_STOPWORD_TEXT.split())
 _CHINESE_STOP = re.compile(r"(?<=[。！？])")
-_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
 _jieba_lock = threading.Lock()
 _jieba: Any = None
 _extra_words: set[str] = set()
@@ -56,9 +58,9 @@ def stems(text: str, drop_stopwords: bool = True) -> list[str]:
 def _stems(text: str, drop_stopwords: bool) -> tuple[str, ...]:
     # Cached per text: one message is stemmed by BM25, by the chunk choice and by the handlers.
     out: list[str] = []
-    if _HAN_RUN.search(text):
+    if HAN_RUN.search(text):
         out += [w for w in chinese_words(text) if not (drop_stopwords and w in ZH_STOPWORDS)]
-        text = _HAN_RUN.sub(" ", text)
+        text = HAN_RUN.sub(" ", text)
     for token in _TOKENIZER.tokenize(text.lower()):
         parts = [token]
         if any(c in token for c in "_-."):
@@ -74,10 +76,10 @@ def chinese_words(text: str) -> list[str]:
     """The words jieba finds in the Chinese runs of ``text`` (search mode: long words and the
     shorter words inside them), in order."""
     cut = _chinese_tokenizer().lcut_for_search
-    return [w for run in _HAN_RUN.findall(text) for w in cut(run) if w.strip()]
+    return [w for run in HAN_RUN.findall(text) for w in cut(run) if w.strip()]
 
 
-_FEATURE_TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|\b\w\w+\b")
+_FEATURE_TOKEN = re.compile(rf"[{HAN_CHARS}]+|\b\w\w+\b")
 
 
 def feature_words(text: str) -> list[str]:
@@ -88,7 +90,7 @@ def feature_words(text: str) -> list[str]:
     out: list[str] = []
     for match in _FEATURE_TOKEN.finditer(text):
         token = match.group()
-        if _HAN_RUN.fullmatch(token):
+        if HAN_RUN.fullmatch(token):
             out += [w for w in _chinese_tokenizer().lcut(token) if w.strip()]
         else:
             out.append(token)
@@ -98,7 +100,7 @@ def feature_words(text: str) -> list[str]:
 def add_words(words: Iterable[str]) -> None:
     """Teach jieba the product's own terms (glossary terms, model names): each is kept whole.
     Only terms with Chinese characters and no spaces matter to it; others are ignored."""
-    new = {w.strip() for w in words if _HAN_RUN.search(w) and " " not in w.strip()} - _extra_words
+    new = {w.strip() for w in words if HAN_RUN.search(w) and " " not in w.strip()} - _extra_words
     if not new:
         return
     with _jieba_lock:
@@ -129,5 +131,5 @@ def sentences(text: str) -> list[str]:
     their full stop, question or exclamation mark (Punkt knows only Latin punctuation)."""
     out = []
     for s in _SENTENCES.tokenize(text):
-        out += _CHINESE_STOP.split(s) if _HAN_RUN.search(s) else [s]
+        out += _CHINESE_STOP.split(s) if HAN_RUN.search(s) else [s]
     return [s.strip() for s in out if s.strip()]

@@ -60,8 +60,8 @@ from bot.advisor.vocabulary import (
     ZH_PERIODS,
     ZH_UNITS,
     ZH_VOLUME,
-    has_han,
 )
+from index.language import has_han
 from knowledge.catalog import Model
 
 # The hosting kinds a privacy need leaves: "no data leaves our network" still allows the customer's VPC.

@@ -10,7 +10,8 @@ import functools
 import re
 from collections.abc import Sequence
 
-from bot.advisor.vocabulary import ASPECTS, HAN, REFERS, SECOND, THIRD
+from bot.advisor.vocabulary import ASPECTS, REFERS, SECOND, THIRD
+from index.language import WORD_END, WORD_START
 from knowledge.catalog import Model
 
 _PART_ALIASES = {
@@ -21,8 +22,7 @@ _PART_ALIASES = {
 _REVERSIBLE = frozenset({"edge"})  # "edge speech"
 _SIZE_WORDS = {"small": "s", "medium": "m", "large": "l", "chinese": "zh", "multilingual": "multi"}
 # A word boundary where a Han character counts as none of the word (for text without one, ``\b``).
-_START = rf"(?<![^\W{HAN}])"
-_END = rf"(?![^\W{HAN}])"
+_START, _END = WORD_START, WORD_END
 
 
 def _part(word: str) -> str:

@@ -13,19 +13,16 @@ from __future__ import annotations
 
 import re
 
+from index.language import HAN_CHARS
+
 # CJK unified ideographs (with extension A and the compatibility block): the Chinese characters.
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+HAN = HAN_CHARS
 _EDGE = rf"(?:\b|(?<=[{HAN}])|(?=[{HAN}]))"
 
 
 def _cjk_edges(pattern: str) -> str:
     r"""``pattern`` with every ``\b`` also holding next to a Han character ("用OCR识别", "5万条")."""
     return pattern.replace(r"\b", _EDGE)
-
-
-def has_han(text: str) -> bool:
-    """Whether ``text`` holds a Chinese character."""
-    return re.search(f"[{HAN}]", text) is not None
 
 
 LANGUAGES = {

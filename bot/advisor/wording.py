@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from bot.advisor.vocabulary import LANGUAGES, has_han
+from bot.advisor.vocabulary import LANGUAGES
+from index.language import has_han
 from knowledge.catalog import HOSTING_KINDS, REGIONS, TASKS
 from knowledge.copy import Copy
 
