@@ -6,6 +6,7 @@ import re
 
 from bot.handlers.base import Outcome, Turn, after_reply, register
 from bot.types import Reply, Route, Source
+from index.language import has_han, word_count
 from index.types import Hit
 
 COPY_KEYS = ("menus.reach_person", "answers.source_in_english")
@@ -15,17 +16,37 @@ _KB_LINK = re.compile(r"\]\(kb:([a-z0-9-]+)\)")
 
 def render_section(hit: Hit, max_words: int) -> str:
     """The section of ``hit`` as Markdown for the customer: heading, text cut at ``max_words``
-    (unless it holds code), links to other articles made page links."""
+    (unless it holds code; two Chinese characters count as a word), links to other articles
+    made page links in the section's language."""
     if hit.chunk is None:
         return hit.title
-    text = _KB_LINK.sub(r"](/kb/\1)", hit.chunk.text)
-    words = text.split(" ")
-    if len(words) > max_words and "```" not in text:
-        text = " ".join(words[:max_words]).rstrip(",;:") + " …"
+    text = _KB_LINK.sub(r"](/kb/\1?lang=zh)" if hit.lang == "zh" else r"](/kb/\1)", hit.chunk.text)
+    if "```" not in text:
+        text = cut_words(text, max_words)
     heading = hit.chunk.heading
     if heading and heading.lower() != hit.title.lower():
         return f"**{hit.title} — {heading}**\n\n{text}"
     return f"**{hit.title}**\n\n{text}"
+
+
+def cut_words(text: str, max_words: int) -> str:
+    """``text`` cut after ``max_words`` words with " …" (unchanged when shorter); Chinese is
+    counted and cut by characters, two to a word (``index.language.word_count``)."""
+    if not has_han(text):
+        words = text.split(" ")
+        return text if len(words) <= max_words else " ".join(words[:max_words]).rstrip(",;:") + " …"
+    if word_count(text) <= max_words:
+        return text
+    kept: list[str] = []
+    used = 0
+    for token in text.split(" "):
+        n = word_count(token)
+        if used + n > max_words:
+            kept.append(token[: 2 * (max_words - used)] if has_han(token) else "")
+            break
+        kept.append(token)
+        used += n
+    return " ".join(kept).rstrip(",;:，；：、 ") + " …"
 
 
 def source_url(hit: Hit) -> str:

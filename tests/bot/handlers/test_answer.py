@@ -41,3 +41,28 @@ def test_an_answer_is_remembered_as_tried_and_resets_the_fallbacks(settings: Set
     assert outcome.state.fallbacks == 0
     assert outcome.state.last_topic == "invoices"
     assert outcome.state.tried == (*(f"t{i}" for i in range(1, 10)), "invoices")  # the last tried_items
+
+
+@pytest.mark.unit
+def test_a_long_chinese_section_is_cut_and_links_stay_chinese() -> None:
+    from bot.handlers.answer import render_section
+    from index.types import Chunk, Hit
+
+    text = "速率限制按项目计算，所有密钥共享同一额度。" * 40 + "详见[提高速率限制](kb:increase-rate-limits)。"
+    chunk = Chunk(doc_id="rate-limits", heading="按套餐的速率限制", anchor="x", text=text)
+    zh = Hit(
+        doc_id="rate-limits",
+        title="速率限制",
+        url="/kb/rate-limits",
+        score=1,
+        dense=1,
+        sparse=1,
+        chunk=chunk,
+        lang="zh",
+    )
+    shown = render_section(zh, 160)
+    assert shown.endswith(" …") and len(shown) < len(text) // 2  # about 320 characters, not 800
+    whole = render_section(zh, 2000)
+    assert "](/kb/increase-rate-limits?lang=zh)" in whole
+    english = Hit(doc_id="d", title="T", url="/kb/d", score=1, dense=1, sparse=1, chunk=chunk, lang="en")
+    assert "](/kb/increase-rate-limits)" in render_section(english, 2000)
