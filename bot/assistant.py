@@ -227,11 +227,25 @@ class Assistant:
         language (``parts_for(language).embedder``) and call this per message, so nothing is
         encoded twice. ``language`` is detected when None.
         """
+        return self._alone(conversation_id, text, encoding, language, whole_policy=False)
+
+    def first_reply(self, text: str, encoding: Encoding | None = None, language: str | None = None) -> Reply:
+        """The reply a checked message gets as the first of a new conversation: the whole routing
+        policy (``routing.route``: a pasted error starts its flow, a need goes to the advisor),
+        as a customer sees it. Nothing is stored. Encoding and language as for ``respond``."""
+        return self._alone(None, text, encoding, language, whole_policy=True)
+
+    def _alone(
+        self, conversation_id: str | None, text: str, encoding: Encoding | None, language: str | None, whole_policy: bool
+    ) -> Reply:
         language = language or self.language_of(text)
         parts = self.parts_for(language)
         understood = understand(text, encoding or self.encode(text, parts), parts)
-        decision = reading(understood, parts.settings, parts.routes)
         state = ConversationState(language=language)
+        if whole_policy:
+            decision = route(understood, state, parts)
+        else:
+            decision = reading(understood, parts.settings, parts.routes)
         turn = Turn(conversation_id or uuid.uuid4().hex, text, understood, decision, state, parts)
         outcome = get_handler(decision.route)(turn)
         return in_language(outcome, language, False, parts.copy).reply

@@ -70,7 +70,7 @@ class Settings(BaseSettings):
     centroid_weight: float = Field(default=0.0, ge=0.0, description="weight of the key-centroid cosine")
     head_weight: float = Field(default=0.2, ge=0.0, description="weight of the key head's score (index.linear_head)")
     answer_threshold: float = Field(
-        default=0.62, description="retrieval confidence needed to answer a message no intent covers"
+        default=0.52, description="retrieval confidence needed to answer a message no intent covers"
     )
     intent_threshold: float | None = Field(
         default=0.2,

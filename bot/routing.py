@@ -23,7 +23,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from bot.advisor import asks_a_fact, model_in_question
-from bot.situation import AFFIRMATIVE, NEGATIVE, Situation
+from bot.situation import AFFIRMATIVE, NEGATIVE, NEW_TOPIC, PERSISTS, Situation
 from bot.state import Status
 from bot.types import Action, Decision, Route
 
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from bot.understanding import Understanding
     from index.types import Hit
 
+OVERVIEW_WORDS = 4  # "and chat small?" asks for an overview of the model; a longer message asks something else
 # Routes whose reply is drawn from the knowledge base and so needs a retrieval hit.
 GROUNDED = frozenset({Route.ANSWER, Route.TROUBLESHOOT, Route.ADVISE})
 
@@ -64,7 +65,7 @@ def pending_offer_of_a_person(s: Situation) -> Decision | None:
     the next rules); the offer's "yes" quick reply hands over whenever it is clicked."""
     offered = s.state.offered_person
     if offered is not None:
-        if AFFIRMATIVE.match(s.text):
+        if AFFIRMATIVE.match(s.text) or PERSISTS.search(s.text):  # "no, still broken" wants the person
             return _hand_over(offered, s.state.last_intent)
         if NEGATIVE.match(s.text):
             return Decision(Route.SMALLTALK, None, 0.0, action=Action.DECLINE_PERSON)
@@ -104,7 +105,7 @@ def model_question(s: Situation) -> Decision | None:
     model = model_in_question(s.text, s.parts.catalog, s.state.last_models) if asks_fact or s.follows_up else None
     if model is None:
         return None
-    named = s.follows_up and model.id not in s.state.last_models[:1]
+    named = s.follows_up and model.id not in s.state.last_models[:1] and s.words <= OVERVIEW_WORDS
     if not (asks_fact or named):
         return None
     return Decision(
@@ -116,8 +117,9 @@ def advisor(s: Situation) -> Decision | None:
     """The advisor's turn: for a message the classifier sent to the advisor, an answer to the
     advisor's open question, a fallback or a follow-up that states a model need."""
     r = s.reading
-    wants_advice = r.route in (Route.ADVISE, Route.FALLBACK) or s.follows_up_on_models
-    if not s.parts.catalog or (s.state.advisor is None and not wants_advice):
+    asks_with_need = asks_advice(s.text) and s.states_a_need  # "哪些语言模型可以私有化部署"
+    wants_advice = r.route in (Route.ADVISE, Route.FALLBACK) or s.follows_up_on_models or s.refines_models or asks_with_need
+    if not s.parts.catalog or (s.state.advisor is None and not wants_advice) or outside_the_product(s.text):
         return None
     if r.route is not Route.ADVISE:
         if s.state.advisor is None and not s.states_a_need:
@@ -128,13 +130,31 @@ def advisor(s: Situation) -> Decision | None:
     return Decision(Route.ADVISE, intent, 1.0, action=Action.ADVISOR, closes_flow=s.flow_left)
 
 
+def topic_follow_up(s: Situation) -> Decision | None:
+    """A short follow-up about the article just answered from ("and on the Enterprise plan?",
+    "那企业版呢"): answered from that article's best section for it, unless the message alone
+    points for sure at another article."""
+    topic, hits, r = s.state.last_topic, s.understood.hits, s.reading
+    if topic is None or r.route is Route.SMALLTALK or r.reason == "asked" or s.state.last_models:
+        return None
+    limit = s.parts.settings.follow_up_words
+    if not (s.follows_up and s.words <= limit or s.points_back and s.words <= 2 * limit):
+        return None
+    if NEW_TOPIC.search(s.text) or (asks_advice(s.text) and s.states_a_need):
+        return None  # "另外 要在手机上离线做目标检测 用哪个模型" starts something new
+    elsewhere = hits and hits[0].doc_id != topic and retrieval_confidence(hits) >= s.parts.settings.answer_threshold
+    if elsewhere and not s.points_back:
+        return None
+    return Decision(Route.ANSWER, s.state.last_intent, 1.0, action=Action.TOPIC, closes_flow=s.flow_left)
+
+
 def detected_failure(s: Situation) -> Decision | None:
     """A failure report starts its troubleshooting flow: the flow of an error pasted into the message
     first (more specific than the intent), else the intent's. An answer stands unless its intent is
     a failure, and a message the classifier put out of scope outright gets no flow (another
     provider's 429 is not ours to fix)."""
     flows, r, p = s.parts.flows, s.reading, s.understood.prediction
-    if flows is None or (p is not None and p.negative):
+    if flows is None or (p is not None and p.negative) or explains(s.text) or outside_the_product(s.text):
         return None
     flow = None
     if r.route in (Route.TROUBLESHOOT, Route.FALLBACK) or (
@@ -181,6 +201,7 @@ RULES: tuple[Callable[[Situation], Decision | None], ...] = (
     quiet_while_handed_over,
     pending_offer_of_a_person,
     running_flow,
+    topic_follow_up,
     handoff,
     model_question,
     advisor,
@@ -216,6 +237,132 @@ FAILURE = re.compile(
 )
 
 
+_WHO = (
+    r"(?:a |an |some |the |your |our |one of your )?(?:real |actual |live |human )?"
+    r"(?:humans?|person|people|agent|someone|somebody|anyone|representative|rep|operator|staff|colleague|manager|"
+    r"supervisor|(?:support |solutions |named |on-call |sales )?engineer|support(?: person| agent| staff| team)?|"
+    r"(?:billing|sales|support|account) (?:team|manager)|sales)\b"
+)
+# An explicit request for a person, as opposed to a mention of one ("your support team asked me for
+# the request id" is a question). Chinese: 人工 but not 人工智能.
+ASKS_PERSON = re.compile(
+    rf"\b(?:talk|speak|chat)(?:ing)?\s+(?:to|with)\s+{_WHO}"
+    rf"|\b(?:connect|transfer|put|pass|hand|forward)\s+(?:me|this|it|us|my \w+)\b.{{0,20}}\b(?:to|through|with|over)\b.{{0,12}}{_WHO}"
+    r"|\b(?:real|actual|live)\s+(?:humans?|person|people|agent|support|engineer)\b|\banyone real\b"
+    r"|\b(?:a|any|give me a|need a) human\b(?! eval\w*| review\w*| label\w*| annotat\w*| in the loop)"
+    r"|\bhumans? (?:available|please|pls)\b|\bhuman\W*$|^(?:please )?contact support\W*$|\bhumn\b"
+    r"|\breach (?:a |an )?(?:human|person)\b|\breach out to (?:me|us)\b|\bpage\b.{0,20}\bengineer\b"
+    r"|\bphone number\b"
+    r"|\bescalat\w*\s+(?:this|it|my|the|to|our)\b|\bplease escalate\b"
+    r"|\b(?:call|ring|email|phone) (?:me|us)(?: back)?\b|\bgive (?:me|us) a (?:call|ring)\b|\bcall ?back (?:from|today|asap)\b"
+    r"|\b(?:zoom|phone|video) call\b"
+    r"|\b(?:book|schedule|arrange|set up|get on) a call\b"
+    r"|\b(?:open|file|raise|create|log) (?:a |an )?(?:support |sev\w* \d )?(?:ticket|case)\b"
+    r"|\b(?:get|need|want|have|bring)\s+(?:me\s+)?(?:a |an |some |our |the )?(?:support |real |named |on-call )?"
+    r"(?:human|person|engineer|agent|someone|somebody)\b(?! (?:else|who (?:knows|uses)))"
+    r"|^(?:a |an )?(?:real |live )?(?:agent|operator|representative|human|person|live agent)s?\b"
+    r"|转人工(?!审核|复核|标注|处理的)|转人共|rengong|转接|转给(?:人|客服|技术|工程师)|(?<!转)人工(?!智能|评测|评估|标注|审核|复核)|真人|活人|工作人员|专员|主管|电话会议|客服电话(?!录音)|电话可以打|专属工程师|找个?人(?:来|看|处理|聊|回)|安排(?:个|一下)?(?:人|工程师|技术|客服|专人|销售)"
+    r"|(?:联系|找|让|请)(?:一下)?(?:你们|贵司)?的?(?:技术支持|客服|工程师|销售|客户经理|主管|专属工程师|我们的客户经理)"
+    r"|[提开建]个?工单|升级(?:给|到)(?:工程师|二线|人|技术|主管|客服)|团队的人|回个?电话|打电话|电话(?:沟通|联系)|开个会|约个会|当面聊|跟我们.{0,6}(?:沟通|聊)",
+    re.IGNORECASE,
+)
+
+
+def asks_for_person(text: str) -> bool:
+    """Whether the message asks to be put through to a person (not merely mentions one)."""
+    return bool(ASKS_PERSON.search(text))
+
+
+# A question about what an error means, when it happens or how two differ ("why would the API return
+# 400 in one case and 422 in another?") asks for an explanation, not a diagnosis ...
+EXPLAINS = re.compile(
+    r"\bwhat(?:'s| is| are| does| do)\b.{0,50}\b(?:mean|means|meaning|stand for)\b|\bmeaning of\b|\bexplain\b"
+    r"|\bdifferen(?:ce|t)\b|\bdiffer\b|\bvs\.?\b|\bversus\b|\bas opposed to\b|\band not\b"
+    r"|\bwhy (?:would|does|do|is|are|might|could|can|will)\b|\bwhat (?:exactly )?(?:is|are) (?:a |an |the )?\w+\b\?"
+    r"|\b(?:when|in (?:which|what) cases?|under what conditions?) (?:does|do|would|will|can|is|are)\b"
+    r"|\bwhat happens (?:to|when|if|after)\b|\bhow (?:long|soon) (?:until|before)\b|\bis it safe to\b"
+    r"|\b(?:conceptual|curious|just wondering|out of curiosity|in theory|hypothetically|just so i know)\b"
+    r"|\bi'?d like to understand\b|\bwhat(?:'s| is| are) (?:a |an |the )?(?:\d{3}|[a-z]+_[a-z_]+)\b"
+    r"|什么意思|啥意思|是什么|是啥|区别|不同|差别|有何|为什么|为啥|什么情况下?会?|什么时候会|哪些情况|怎么算"
+    r"|原理|含义|代表什么|会不会|能不能重试|可以重试吗|好奇|想搞清楚|想了解|想弄明白|啥情况|什么情况|先了解|了解[下一]",
+    re.IGNORECASE,
+)
+# ... unless the message also says something is failing now ("our calls keep getting 429 since this
+# morning", "what should I do?"): then it is a report, and the flow diagnoses it.
+HAPPENING = re.compile(
+    r"\b(?:keeps?|kept|started|starting|suddenly|since (?:this|yesterday|last|this|the|we|\d)|right now|currently|"
+    r"still|again|today|this morning|tonight|getting|stopped working|(?:is|are|went) down|broken?|not working|"
+    r"(?:doesn'?t|does not|won'?t) work|can'?t (?:get|call|connect|use|reach)|every (?:call|request)|all (?:of )?"
+    r"(?:our|my|the) (?:calls|requests)|in prod\w*|our (?:app|site|service) is)\b"
+    r"|\bhow (?:do|can|should) (?:i|we) (?:fix|solve|resolve|stop|get rid of|debug|get past)\b"
+    r"|\bwhy (?:do|does|did|am|are) (?:i|we|my|our)\b.{0,20}\b(?:get|keep|see|receive)\b"
+    r"|\bwhat (?:should|do|can) (?:i|we) do\b|\bhelp\b|\bfix (?:it|this)\b"
+    r"|一直|突然|现在|今天|刚才|早上|今早|昨晚|开始|老是|总是|还是|又(?:报|出现|挂|来了|失败)|怎么办|怎么解决|怎么处理|怎么修|帮忙|求助|挂了|用不了|调不通|全是|全挂",
+    re.IGNORECASE,
+)
+
+
+# A request for a choice among models; naming models in a how-to question is none ("how do I stream
+# with mer-chat-m and mer-chat-s?" is answered from the articles, not with a comparison table).
+ASKS_ADVICE = re.compile(
+    r"\b(?:which|what) (?:\w+ ){0,4}(?:models?|ones?|llms?|options?)\b|\brecommend\w*|\bsuggest\w*"
+    r"|\bshould (?:i|we) (?:use|pick|choose|go with|switch)\b|\b(?:pick|choose|choosing|select(?:ing)?)\b"
+    r"|\b(?:best|better|worse|cheap\w*|fast\w*|lowest|highest|smartest|most capable|compare\w*|comparison)\b"
+    r"|\bvs\.?\b|\bversus\b|\bhelp me (?:choose|pick|decide)\b|\bneed a model\b|\bmodel for\b"
+    r"|哪个|哪些|哪款|哪一个|推荐|选哪|选择|选型|用什么|什么模型|对比|比较|更好|更便宜|更快|最便宜|最快|最好|适合|合适",
+    re.IGNORECASE,
+)
+
+
+# Another company's product or a general technology, with nothing of Meridian's in the message: their
+# rate limits, prices and errors are not ours to answer ("what's the rate limit on gpt-4o?").
+ELSEWHERE = re.compile(
+    r"\b(?:open ?ai|chat ?gpt|gpt-?[345]\w*|azure openai|anthropic|claude|gemini|vertex ai|bedrock|cohere|mistral"
+    r"|llama ?\d*|hugging ?face|deepseek|qwen|glm-?\d*|kimi|moonshot|baidu|stripe|twilio|copilot|netflix|spotify)\b"
+    r"|通义|千问|文心|一言|智谱|豆包|混元|百度|火山引擎|讯飞|星火|月之暗面",
+    re.IGNORECASE,
+)
+# Work the customer wants done rather than asked about, and schoolwork.
+ELSEWHERE_TASK = re.compile(
+    r"^(?:\w+[,!.]?\s+){0,2}(?:can you |could you |please )*(?:translate|summari[sz]e|write|rewrite|proofread|draft|"
+    r"paraphrase|fix|debug|review) (?:this|the following|me|my|these)\b"
+    r"|\b(?:homework|assignment|coursework|my thesis|my exam|my professor|lecture notes|leetcode)\b"
+    r"|帮我(?:把|将)?(?:这段|这篇|下面|以下)?.{0,8}(?:翻译|总结|写|改写|润色|改一下)|作业|论文|考试|课程设计|毕设|面试题",
+    re.IGNORECASE,
+)
+OURS = re.compile(
+    r"\bmeridian\b|\bmer-[a-z]|\bmk_(?:live|test)|\bpk_|\bft:|\byour (?:api|models?|endpoints?|service|platform|sdks?|docs|"
+    r"console|plans?|pricing|keys?|company|side|team|support|status)\b|\byou (?:guys )?(?:offer|support|have|charge|provide)\b"
+    r"|\b(?:migrat\w+|switch\w*|mov(?:e|ing) (?:from|off|over)|compatib\w+|drop-in|instead of|coming from)\b"
+    r"|你们|贵司|迁移|兼容|切换|换成|替换|换到",
+    re.IGNORECASE,
+)
+
+
+def outside_the_product(text: str) -> bool:
+    """Whether the message is about another company's product or a general technology, or asks for
+    work or schoolwork, and names nothing of Meridian's (its models, keys, API, "your ...")."""
+    outside = ELSEWHERE.search(text) or ELSEWHERE_TASK.search(text)
+    return bool(outside) and not (OURS.search(text) or MODEL_NAMED.search(text))
+
+
+MODEL_NAMED = re.compile(
+    r"\bmer-[a-z]|\b(?:chat|code|embed|classify|summari[sz]e|translate|vision|speech|voice|guard) "
+    r"(?:large|medium|small|lite|base|multi\w*|edge|chinese|3)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_advice(text: str) -> bool:
+    """Whether the message asks which model to use, or how models compare."""
+    return bool(ASKS_ADVICE.search(text))
+
+
+def explains(text: str) -> bool:
+    """Whether the message asks what an error means or how errors differ, with nothing failing now."""
+    return bool(EXPLAINS.search(text)) and not HAPPENING.search(text)
+
+
 def reports_failure(text: str) -> bool:
     """Whether the message reports something failing (rather than asking how something works)."""
     return bool(FAILURE.search(text))
@@ -249,8 +396,12 @@ def reading(understood: Understanding, settings: Settings, routes: Mapping[str, 
     """
     if understood.smalltalk is not None:
         return Decision(Route.SMALLTALK, understood.smalltalk, 1.0)
+    if asks_for_person(understood.text):  # whatever else the message says, also after a long story
+        return Decision(Route.HANDOFF, "human_handoff", 1.0, action=Action.HAND_OVER, reason="asked")
     hits, prediction = understood.hits, understood.prediction
     retrieval = min(1.0, retrieval_confidence(hits) + crosslingual_lift(hits, settings))
+    if outside_the_product(understood.text):
+        return Decision(Route.FALLBACK, None, retrieval)
     if prediction is None or not trusted(prediction, settings):
         return _by_retrieval(retrieval, settings)
     intent = prediction.best
@@ -261,8 +412,11 @@ def reading(understood: Understanding, settings: Settings, routes: Mapping[str, 
     # A question back is for when neither signal is sure: retrieval alone sure means answer.
     if ambiguous and retrieval < settings.answer_threshold:
         return Decision(Route.CLARIFY, intent, prediction.confidence, runner_up=other)
-    if kind is Route.TROUBLESHOOT and not reports_failure(understood.text):
-        kind = Route.ANSWER  # "what are the rate limits on Starter?" asks about limits; nothing fails
+    if kind is Route.TROUBLESHOOT and (not reports_failure(understood.text) or explains(understood.text)):
+        kind = Route.ANSWER  # "what are the rate limits on Starter?", "what does 503 mean?": nothing fails now
+    text = understood.text
+    if kind is Route.ADVISE and MODEL_NAMED.search(text) and not asks_advice(text) and retrieval >= settings.intent_answer_threshold:
+        kind, intent = Route.ANSWER, None  # models named in a question about something else
     if kind in GROUNDED:
         if retrieval >= settings.intent_answer_threshold and hits:
             return Decision(kind, intent, retrieval)
@@ -272,8 +426,11 @@ def reading(understood: Understanding, settings: Settings, routes: Mapping[str, 
         # need the classifier's own in-scope verdict, not just the lower routing threshold.
         return _by_retrieval(retrieval, settings)
     if kind is Route.HANDOFF:
-        reason = "frustrated" if intent == "complaint" else "asked"
-        return Decision(kind, intent, prediction.confidence, action=Action.HAND_OVER, reason=reason)
+        # A person mentioned but not asked for ("your support team asked me for ..."), or
+        # frustration around a question the knowledge base answers for sure, is answered.
+        if intent != "complaint" or retrieval >= settings.answer_threshold:
+            return _by_retrieval(retrieval, settings)
+        return Decision(kind, intent, prediction.confidence, action=Action.HAND_OVER, reason="frustrated")
     return Decision(kind, intent, prediction.confidence)
 
 

@@ -18,6 +18,7 @@ from bot.advisor.replies import BEST
 from bot.advisor.vocabulary import ASPECTS, WHICH_ONE
 from bot.flows import OutcomeKind, advance
 from bot.types import Route
+from index.language import word_count
 
 if TYPE_CHECKING:
     from bot.flows import Outcome as StepOutcome
@@ -44,12 +45,28 @@ AFFIRMATIVE = re.compile(
     r"|麻烦了|麻烦你了|麻烦您了|请|没问题|当然|转人工|转吧|帮我转|帮我转人工|转人工吧)" + _ZH_END,
     re.IGNORECASE,
 )
+# A reply to the offer of a person that says the problem is still there: a yes ("no, still broken").
+PERSISTS = re.compile(
+    r"\bstill (?:broken|failing|fails|not working|doesn'?t work|the same|happening|an issue|there|getting|down|slow|erroring)"
+    r"|\bnot (?:fixed|solved|resolved|working)\b|\bdid(?:n'?t| not) (?:help|work|fix)\b|\bno luck\b|\bsame (?:error|problem|issue)\b"
+    r"|\bnothing (?:works|worked|changed)\b|\bdoesn'?t work\b"
+    r"|问题(?:还在|依旧|依然|仍然)|还是(?:不行|不好|报错|一样|没好|失败|有问题)|没(?:有)?解决|没用|没好|依然|仍然|照样|一样报错",
+    re.I,
+)
 # A short message that continues what was just said about models ("and for Chinese?", "how much is that one?",
 # "那中文呢", "那个呢", "还有别的吗", "为什么").
 FOLLOW_UP = re.compile(
     r"^(and|what about|how about|and what about|same for|what if)\b|\b(that one|this one|it)\??$"
     r"|^(?:那|那么|还有|另外|如果|要是|换成|改成|为什么|为啥|为何)|呢\s*[?？]?\s*$"
     r"|(?:这个|那个|这款|那款|它)\s*[?？]?\s*$|^(?:还有|有没有|有)(?:别的|其他的?|其它的?)",
+    re.I,
+)
+REFINE_WORDS = 4  # at most this many words change a recommendation just shown without naming the advisor
+# What opens a new question rather than a follow-up ("另外 ...", "also, ...", "one more thing").
+NEW_TOPIC = re.compile(r"^(?:另外|还有个?问题|顺便问|also\b|btw\b|by the way\b|one more thing\b|another question\b)", re.I)
+POINTS_BACK = re.compile(
+    r"^(?:so |and |but |ok,? )?(?:is|does|do|can|will|would|could|should|was|are) (?:that|this|it|they|those)\b"
+    r"|^(?:那|这)(?:个|样|种)?(?:也|还|是不是|会不会|算不算|跟|和)|^(?:跟|和|与).{0,12}(?:有关系|有关|一样|一回事|相同|有区别)",
     re.I,
 )
 # Besides a task, what makes a message a model need the intent classifier missed.
@@ -71,7 +88,8 @@ class Situation:
 
     @cached_property
     def words(self) -> int:
-        return len(self.text.split())
+        """How many words the message holds (two Chinese characters count as one)."""
+        return word_count(self.text)
 
     # -- the running flow ----------------------------------------------------------------------
 
@@ -82,10 +100,19 @@ class Situation:
         A request for a person or clear frustration is never read as an answer to a step; a
         question back about the step ("what do you mean?") is not frustration.
         """
-        if self.state.flow is None or not self.state.flow.running:
+        progress = self.state.flow
+        if progress is None or not progress.running:
             return False
-        question_back = self.reading.intent == "complaint" and self.text.rstrip().endswith("?")
-        return self.reading.route is not Route.HANDOFF or question_back
+        if self.reading.route is not Route.HANDOFF:
+            return True
+        if self.reading.intent != "complaint":
+            return False  # an explicit request for a person
+        # Frustration that still answers the step ("还是不行", "still broken") is the answer.
+        flow = self.running_flow
+        # A short answer only: "this is useless, nothing you suggest works" is a complaint.
+        short = len(self.text.split()) <= 3
+        step = advance(flow, progress.step, self.text, progress.path) if flow is not None and short else None
+        return (step is not None and step.kind is not OutcomeKind.UNCLEAR) or self.text.rstrip().endswith("?")
 
     @cached_property
     def running_flow(self) -> Flow | None:
@@ -114,7 +141,8 @@ class Situation:
         if flow is None or step is None:
             return True
         other_failure = r.route is Route.TROUBLESHOOT and r.intent is not None and r.intent not in flow.intents
-        return step.kind is OutcomeKind.UNCLEAR and (r.route in (Route.ANSWER, Route.ADVISE) or other_failure)
+        thanks = r.route is Route.SMALLTALK and r.intent in ("thanks", "goodbye")  # thanks end the flow
+        return step.kind is OutcomeKind.UNCLEAR and (r.route in (Route.ANSWER, Route.ADVISE) or other_failure or thanks)
 
     # -- models and the advisor ----------------------------------------------------------------
 
@@ -124,10 +152,24 @@ class Situation:
         return bool(FOLLOW_UP.search(self.text))
 
     @cached_property
+    def points_back(self) -> bool:
+        """Whether the message opens with a word that points at what was just said ("is that the
+        same as ...?", "does it apply to ...", "这个在企业版也一样吗")."""
+        return bool(POINTS_BACK.search(self.text))
+
+    @cached_property
     def follows_up_on_models(self) -> bool:
         """A short follow-up right after models were recommended or described."""
         limit = self.parts.settings.follow_up_words
         return bool(self.state.last_models) and self.words <= limit and self.follows_up
+
+    @cached_property
+    def refines_models(self) -> bool:
+        """A message of a few words right after models were shown that changes what the customer
+        needs ("German", "On-premises": the quick replies that change an assumed default)."""
+        if not self.state.last_models or self.state.facts is None or self.words > REFINE_WORDS:
+            return False
+        return self.advisor_facts != self.state.facts
 
     @cached_property
     def asks_which_one(self) -> bool:

@@ -108,6 +108,7 @@ class Action(StrEnum):
     WHICH_ONE = "which_one"  # which of the models just shown is cheaper, faster ...
     MODEL_FACT = "model_fact"  # a catalog fact about one model
     ADVISOR = "advisor"  # the advisor asks for a fact, recommends or compares
+    TOPIC = "topic"  # a follow-up answered from the article last answered from
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 if TYPE_CHECKING:
     from bot.flows import FlowBook
     from bot.intents.types import Prediction
@@ -91,6 +93,7 @@ class Understanding:
     hits: tuple[Hit, ...]
     smalltalk: str | None = None
     flows: FlowBook | None = field(default=None, repr=False, compare=False)
+    vector: np.ndarray | None = field(default=None, repr=False, compare=False)  # the sentence vector
 
     @cached_property
     def detected_flow(self) -> Flow | None:
@@ -117,4 +120,4 @@ def understand(text: str, encoding: Encoding, parts: Parts) -> Understanding:
         if retriever is not None
         else []
     )
-    return Understanding(text, prediction, tuple(hits), smalltalk_intent(text), parts.flows)
+    return Understanding(text, prediction, tuple(hits), smalltalk_intent(text), parts.flows, encoding.vector)

@@ -76,7 +76,8 @@ def word_count(text: str) -> int:
     Chinese characters counted as one word (Chinese puts no spaces between words, and a word
     is one to three characters)."""
     han = sum(len(run) for run in HAN_RUN.findall(text))
-    return len(HAN_RUN.sub(" ", text).split()) + (han + 1) // 2
+    others = [t for t in HAN_RUN.sub(" ", text).split() if any(c.isalnum() for c in t)]  # punctuation is no word
+    return len(others) + (han + 1) // 2
 
 
 def has_han(text: str) -> bool:

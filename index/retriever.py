@@ -220,6 +220,29 @@ class Retriever:
             self._chunk_stems[chunk] = cached
         return cached
 
+    def section_for(self, doc_id: str, query: str, vector: np.ndarray) -> Hit | None:
+        """Document ``doc_id`` with its chunk that best answers the query (a follow-up answered
+        from the article just discussed); None when the index has no such document."""
+        row = self._doc_row.get(doc_id)
+        if row is None:
+            return None
+        ids = self._chunks_of[row]
+        chunk = None
+        if ids:
+            # A follow-up is short ("and on Enterprise?"): the words it shares with a section's
+            # heading weigh as much again as those it shares with the whole section.
+            query_stems = set(stems(query))
+            cosine = self.vectors[[self._chunk_unit[c] for c in ids]] @ np.asarray(vector, dtype=np.float32).reshape(-1)
+            words = max(len(query_stems), 1)
+            overlap = [
+                (len(query_stems & self._stems_of(c)) + len(query_stems & set(stems(self.chunks[c].heading)))) / words
+                for c in ids
+            ]
+            chunk = self.chunks[ids[int(np.argmax(cosine + 0.15 * np.asarray(overlap, dtype=np.float32)))]]
+        dense = float(self.dense_scores(vector)[0][row])
+        doc = self.docs[row]
+        return Hit(doc.id, doc.title, doc.url, score=dense, dense=dense, sparse=0.0, chunk=chunk, lang=doc.lang)
+
     def doc(self, doc_id: str) -> DocMeta | None:
         """The document ``doc_id``, or None when the index has none."""
         row = self._doc_row.get(doc_id)

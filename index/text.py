@@ -41,12 +41,20 @@ _CHINESE_STOP = re.compile(r"(?<=[。！？])")
 
 _jieba_lock = threading.Lock()
 _jieba: Any = None
-_extra_words: set[str] = set()
+_extra_words: set[str] = set()  # kept whole by jieba: the plan names below, and the glossary (add_words)
 
 
 @lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     return _STEMMER.stem(word)
+
+
+# What Chinese customers call the plans, which the Chinese articles name in English (glossary).
+ZH_PLAN_NAMES = {
+    "企业版": "enterprise", "企业套餐": "enterprise", "企业级": "enterprise", "增长版": "growth", "成长版": "growth",
+    "入门版": "starter", "基础版": "starter", "免费版": "free", "免费套餐": "free",
+}  # fmt: skip
+_extra_words.update(ZH_PLAN_NAMES)
 
 
 def stems(text: str, drop_stopwords: bool = True) -> list[str]:
@@ -59,7 +67,11 @@ def _stems(text: str, drop_stopwords: bool) -> tuple[str, ...]:
     # Cached per text: one message is stemmed by BM25, by the chunk choice and by the handlers.
     out: list[str] = []
     if HAN_RUN.search(text):
-        out += [w for w in chinese_words(text) if not (drop_stopwords and w in ZH_STOPWORDS)]
+        for w in chinese_words(text):
+            if not (drop_stopwords and w in ZH_STOPWORDS):
+                out.append(w)
+                if w in ZH_PLAN_NAMES:  # the articles keep plan names in English: "企业版" finds "Enterprise"
+                    out.append(_stem(ZH_PLAN_NAMES[w]))
         text = HAN_RUN.sub(" ", text)
     for token in _TOKENIZER.tokenize(text.lower()):
         parts = [token]

@@ -68,3 +68,51 @@ def load_evalset(folder: Path, known_ids: set[str]) -> EvalSet:
         oos_train=tuple(r["text"].strip() for _, r in _jsonl(folder / "out_of_scope_train.jsonl")),
         oos_test=tuple(r["text"].strip() for _, r in _jsonl(folder / "out_of_scope_test.jsonl")),
     )
+
+
+# The routes a routed message may expect (``bot.types.Route`` values; knowledge imports nothing from bot).
+ROUTES = ("answer", "advise", "troubleshoot", "handoff", "fallback", "smalltalk")
+
+
+@dataclass(frozen=True)
+class RoutedMessage:
+    """A customer message with the route it should take, and for an answer the documents that
+    answer it (first the best), for a troubleshooting report its flow; ``tag`` says what makes it hard."""
+
+    text: str
+    route: str
+    ids: tuple[str, ...] = ()
+    flow: str | None = None
+    tag: str = ""
+
+    @property
+    def in_scope(self) -> bool:
+        return self.route != "fallback"
+
+
+def load_routed(path: Path, known_ids: set[str], known_flows: set[str]) -> list[RoutedMessage]:
+    """Messages ``{"text", "route", "ids", "flow", "class"}`` from JSONL (the fresh and dev sets).
+
+    Raises:
+        KnowledgeError: naming the file and line of an unknown route, document or flow, or an
+            answer without documents.
+    """
+    out = []
+    for n, row in _jsonl(Path(path)):
+        route = row.get("route")
+        if route not in ROUTES:
+            raise KnowledgeError(path, f"route must be one of {', '.join(ROUTES)}, got {route!r}", line=n, field="route")
+        ids = row.get("ids") or []
+        if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            raise KnowledgeError(path, f"must be a list of document ids, got {ids!r}", line=n, field="ids")
+        if route == "answer" and not ids:
+            raise KnowledgeError(path, "an answer needs the ids of the documents that answer it", line=n, field="ids")
+        unknown = [i for i in ids if i not in known_ids]
+        if unknown:
+            raise KnowledgeError(path, f"names no known document: {unknown[0]!r}", line=n, field="ids")
+        flow = row.get("flow")
+        if route == "troubleshoot" and flow not in known_flows:
+            raise KnowledgeError(path, f"a troubleshooting message needs a known flow, got {flow!r}", line=n, field="flow")
+        tag = row.get("class")
+        out.append(RoutedMessage(row["text"].strip(), route, tuple(ids), flow, tag if isinstance(tag, str) else ""))
+    return out

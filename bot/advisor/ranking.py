@@ -103,6 +103,8 @@ def recommend(models: Sequence[Model], facts: Facts, *, weights: Weights, copy: 
     wanted = ", ".join(constraints) or say(copy, "requirements.none")
     ranked = sorted(models, key=lambda m: -_score(m, facts, scale, weights))
     fitting = [m for m in ranked if not violated(m, facts)]
+    if facts.budget == "cheapest":  # "the cheapest" is a superlative: price decides, the score breaks ties
+        fitting.sort(key=lambda m: (m.price.unit, m.price.amount))
     if fitting:
         recs = tuple(_recommendation(m, facts, fitting, copy) for m in fitting[:limit])
         message = say(

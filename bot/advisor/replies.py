@@ -7,12 +7,13 @@ Every sentence comes from the ``advisor.`` section of ``assistant.yaml`` (the ``
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from bot.advisor.compare import compare
 from bot.advisor.facts import Facts, extract_facts, facts_from_json, facts_to_json
 from bot.advisor.names import resolve_models
-from bot.advisor.questions import next_question
+from bot.advisor.questions import assume, next_question
 from bot.advisor.ranking import Advice, Recommendation, Weights, recommend
 from bot.advisor.vocabulary import ASPECTS, COMPARE_WORDS, COMPARES, WHICH_ONE
 from bot.advisor.wording import options, say
@@ -66,19 +67,36 @@ def _advice_text(advice: Advice, copy: Copy) -> str:
 
 
 def advice_reply(
-    conversation_id: str, models: Sequence[Model], facts: Facts, intent: str | None, *, weights: Weights, copy: Copy
+    conversation_id: str,
+    models: Sequence[Model],
+    facts: Facts,
+    intent: str | None,
+    *,
+    weights: Weights,
+    copy: Copy,
+    language: str | None = None,
 ) -> Reply:
-    """Up to three models for ``facts``, each with its reasons and trade-off, ranked with ``weights``."""
-    advice = recommend(models, facts, weights=weights, copy=copy)
+    """Up to three models for ``facts``, each with its reasons and trade-off, ranked with ``weights``.
+
+    With ``language`` (the conversation's), what the customer did not say about language and
+    hosting is assumed (``assume``): the reply names the assumptions and offers a quick reply for
+    each other choice, so one tap changes them."""
+    assumed = assume(facts, language, models, copy) if language else None
+    advice = recommend(models, assumed.facts if assumed else facts, weights=weights, copy=copy)
     shown = advice.recommendations if advice.fits else advice.closest
     compare_offer = [say(copy, "quick_replies.compare", a=shown[0].name, b=shown[1].name)] if len(shown) >= 2 else []
+    text = _advice_text(advice, copy)
+    changes: tuple[str, ...] = ()
+    if assumed is not None and assumed.said:
+        text = f"{text}\n{say(copy, 'advice.assumed', assumptions=', '.join(assumed.said))}"
+        changes = assumed.changes
     return _advise_reply(
         conversation_id,
-        _advice_text(advice, copy),
+        text,
         intent,
         copy,
         tuple(_as_json(r) for r in shown),
-        (*compare_offer, *options(copy, "quick_replies.after_advice")),
+        (*compare_offer, *changes, *options(copy, "quick_replies.after_advice")),
     )
 
 
@@ -102,8 +120,9 @@ def advise(
     *,
     weights: Weights,
     copy: Copy,
+    language: str | None = None,
 ) -> tuple[Reply, dict[str, Any], dict[str, Any] | None]:
-    """One advisor turn.
+    """One advisor turn; ``language`` is the conversation's, assumed when the customer names none.
 
     Returns the reply, the facts known after it, and the advisor's pending question
     (``{slot, asked}``) or None when it answered.
@@ -117,10 +136,14 @@ def advise(
         reply = comparison_reply(conversation_id, models, named[0], named[1], intent, copy=copy)
         return reply, facts_to_json(facts), None
     question = next_question(facts, asked, models, copy)
+    if question is not None and question.slot == answering == "priority":
+        question = None  # the customer said something else instead: recommend rather than ask again
     if question is not None:
         reply = _advise_reply(conversation_id, question.text, intent, copy, quick_replies=question.quick_replies)
         return reply, facts_to_json(facts), {"slot": question.slot, "asked": asked + 1}
-    return advice_reply(conversation_id, models, facts, intent, weights=weights, copy=copy), facts_to_json(facts), None
+    reply = advice_reply(conversation_id, models, facts, intent, weights=weights, copy=copy, language=language)
+    # Once models are shown, a change of one fact ("On-premises") re-ranks them without a question.
+    return reply, facts_to_json(replace(facts, settled=facts.settled | {"priority"})), None
 
 
 # -- questions about one model ------------------------------------------------------------------

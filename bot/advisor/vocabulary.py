@@ -129,6 +129,7 @@ TASK_PATTERNS = [
                              r"生成", r"文案", r"写作", r"撰写", r"起草", r"草拟", r"改写", r"润色", r"续写", r"仿写",
                              r"(?:商品|产品)描述", r"博客", r"写.{0,4}(?:文章|邮件|文案|内容|回复|报告)")),
     ("chat", _any(r"chat\w*", r"assistants?", r"conversation\w*", r"\bbots?\b", r"virtual agents?",
+                  r"\b(?:large )?language models?\b", r"\bllms?\b", r"\btext models?\b", r"(?:大|大语言|语言|文本)模型",
                   r"answer\w* (?:customer )?questions", r"\bfaq\b",
                   r"聊天", r"对话", r"客服", r"机器人", r"助手", r"问答", r"回答(?:客户|用户)?的?问题", r"常见问题")),
 ]  # fmt: skip
@@ -298,12 +299,14 @@ CHEAP = _any(
 )
 PRIORITY_PATTERNS = [
     ("quality", _any(r"best (?:quality|possible|model|results|accuracy)", r"highest (?:quality|accuracy)",
-                     r"most accurate", r"top quality", r"quality (?:matters|is (?:key|critical|important))",
+                     r"most accurate", r"top quality", r"smartest", r"most (?:capable|powerful|intelligent)",
+                     r"strongest", r"quality (?:matters|is (?:key|critical|important))",
                      r"complex reasoning", r"state of the art", r"accura\w+ (?:matters|is (?:key|critical))",
                      r"效果最好", r"效果(?:优先|第一|要好)", r"(?:质量|效果)最(?:好|高|强)", r"质量(?:优先|第一|要高)",
                      r"高质量", r"最准确?", r"(?:准确率|精度|准确度)(?:最高|优先|要高)", r"最(?:强|聪明|先进)",
                      r"(?:准确|质量|效果|精度)(?:率|性|度)?(?:很|最|比较|非常)?(?:重要|关键)", r"复杂推理")),
-    ("speed", _any(r"real[\s-]?time", r"low[\s-]latency", r"fastest", r"as fast as possible", r"\bfast\b",
+    ("speed", _any(r"real[\s-]?time", r"low(?:est)?[\s-]latency", r"least latency", r"fastest", r"quickest",
+                   r"(?:lowest|shortest|best) response times?", r"延迟最(?:低|小)", r"最(?:低|小)(?:的)?延迟", r"响应最快", r"as fast as possible", r"\bfast\b",
                    r"instant(?:ly| answers)", r"snappy", r"latency (?:matters|is (?:key|critical))", r"\bspeed\b",
                    r"最快", r"越快越好", r"尽(?:量|可能)快", r"速度", r"实时", r"低延迟",
                    r"延迟(?:要|尽量|越|很|比较)*低", r"延迟(?:很|最|比较|非常)?(?:重要|关键)", r"响应(?:要|得)?快",

@@ -34,7 +34,7 @@ ADVISOR_KEYS: tuple[str, ...] = tuple(
         "soft_misses.latency", "soft_misses.price", "soft_misses.context",
         *(f"violations.{k}" for k in ("task", "languages", "hosting", "region", "fine_tuning", "latency")),
         "requirements.region", "requirements.fine_tuning", "requirements.latency", "requirements.none",
-        *(f"advice.{k}" for k in ("best_fit", "nothing_fits", "nothing_fits_short", "recommendation", "closest",
+        *(f"advice.{k}" for k in ("best_fit", "assumed", "nothing_fits", "nothing_fits_short", "recommendation", "closest",
                                   "close_but")),
         "quick_replies.more", "quick_replies.after_advice", "quick_replies.compare",
         *(f"compare.rows.{k}" for k in ("tasks", "languages", "hosting", "latency", "price", "context",

@@ -61,6 +61,7 @@ def _advisor(turn: Turn) -> Outcome:
         d.intent,
         weights=parts.settings.advisor_weights,
         copy=parts.copy,
+        language=state.language,
     )
     shown = tuple(r["model_id"] for r in reply.recommendations)
     return Outcome(

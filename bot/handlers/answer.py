@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.handlers.base import Outcome, Turn, after_reply, register
-from bot.types import Reply, Route, Source
+from bot.types import Action, Reply, Route, Source
 from index.language import has_han, word_count
 from index.types import Hit
 
@@ -74,10 +74,12 @@ def sources_for(hits: tuple[Hit, ...], limit: int, margin: float) -> tuple[Sourc
     )
 
 
-def grounded_reply(turn: Turn, lead: str = "") -> Reply:
-    """The best section of the best article as the reply of the decided route, with its sources,
-    and close runners-up as quick replies. ``lead`` is a sentence put before the section."""
-    settings, hits, decision = turn.parts.settings, turn.understood.hits, turn.decision
+def grounded_reply(turn: Turn, lead: str = "", hits: tuple[Hit, ...] | None = None) -> Reply:
+    """The best section of the best article (of ``hits``, else the message's) as the reply of the
+    decided route, with its sources, and close runners-up as quick replies. ``lead`` is a sentence
+    put before the section."""
+    settings, decision = turn.parts.settings, turn.decision
+    hits = turn.understood.hits if hits is None else hits
     top = hits[0]
     sources = sources_for(hits, settings.max_sources, settings.source_margin)
     cited = {s.id for s in sources}
@@ -98,6 +100,12 @@ def grounded_reply(turn: Turn, lead: str = "") -> Reply:
 
 @register(Route.ANSWER)
 def run(turn: Turn) -> Outcome:
-    """The article section that answers the message."""
-    reply = grounded_reply(turn)
+    """The article section that answers the message; for a follow-up, the section of the article
+    last answered from that fits it best."""
+    hits = None
+    retriever, vector, topic = turn.parts.retriever, turn.understood.vector, turn.state.last_topic
+    if turn.decision.action is Action.TOPIC and retriever is not None and vector is not None and topic:
+        hit = retriever.section_for(topic, turn.text, vector)
+        hits = (hit,) if hit is not None else None
+    reply = grounded_reply(turn, hits=hits)
     return Outcome(reply, after_reply(turn, reply))

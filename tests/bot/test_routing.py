@@ -70,6 +70,7 @@ def test_the_rules_are_asked_in_the_documented_order() -> None:
         "quiet_while_handed_over",
         "pending_offer_of_a_person",
         "running_flow",
+        "topic_follow_up",
         "handoff",
         "model_question",
         "advisor",
@@ -159,9 +160,14 @@ def test_a_flow_the_knowledge_no_longer_has_is_left(flow_settings: Settings, boo
     assert d.action is not Action.CONTINUE_FLOW and d.closes_flow
 
 
-@pytest.mark.parametrize(("intent", "reason"), [("complaint", "frustrated"), ("human_handoff", "asked")])
-def test_a_request_for_a_person_or_frustration_hands_over(flow_settings: Settings, intent: str, reason: str) -> None:
-    d = route(understood("x", p=prediction(intent, 0.95)), state(), parts(flow_settings, ROUTES))
+@pytest.mark.parametrize(
+    ("text", "intent", "reason"),
+    [("x", "complaint", "frustrated"), ("can I talk to a person", "human_handoff", "asked")],
+)
+def test_a_request_for_a_person_or_frustration_hands_over(
+    flow_settings: Settings, text: str, intent: str, reason: str
+) -> None:
+    d = route(understood(text, p=prediction(intent, 0.95)), state(), parts(flow_settings, ROUTES))
 
     assert (d.route, d.action, d.reason, d.intent, d.confidence) == (
         Route.HANDOFF, Action.HAND_OVER, reason, intent, 1.0,

@@ -29,6 +29,7 @@ MARGIN = 0.1
 ROUTES = {
     "error_rate_limit": "troubleshoot",
     "human_handoff": "handoff",
+    "complaint": "handoff",
     "pricing_billing": "answer",
     "account_keys": "answer",
     "model_selection": "advise",
@@ -61,14 +62,12 @@ def decide(
     return reading(understood(text, hits, p), settings, {k: Route(v) for k, v in (routes or {}).items()})
 
 
-def test_confident_handoff_intent_hands_off_without_any_hit(settings: Settings) -> None:
-    p = prediction("human_handoff", 0.92, "pricing_billing", 0.05)
+def test_an_explicit_request_for_a_person_hands_off_without_any_hit(settings: Settings) -> None:
+    p = prediction("pricing_billing", 0.92, "human_handoff", 0.05)
 
     d = decide("I need a real person now", [], settings, p, ROUTES)
 
-    assert d.route is Route.HANDOFF
-    assert d.intent == "human_handoff"
-    assert d.confidence == pytest.approx(0.92)
+    assert (d.route, d.intent, d.reason, d.confidence) == (Route.HANDOFF, "human_handoff", "asked", 1.0)
 
 
 @pytest.mark.parametrize(
@@ -134,7 +133,7 @@ def test_without_a_classifier_retrieval_alone_decides(settings: Settings, dense:
 def test_two_intents_of_different_routes_within_the_margin_ask_which_is_meant(settings: Settings) -> None:
     p = prediction("error_rate_limit", 0.52, "human_handoff", 0.45)
 
-    d = decide("429 errors, get me someone", [hit(0.5)], settings, p, ROUTES)
+    d = decide("429 errors again, sigh", [hit(0.5)], settings, p, ROUTES)
 
     assert d.route is Route.CLARIFY
     assert (d.intent, d.runner_up) == ("error_rate_limit", "human_handoff")
@@ -143,7 +142,7 @@ def test_two_intents_of_different_routes_within_the_margin_ask_which_is_meant(se
 def test_retrieval_sure_on_its_own_answers_instead_of_asking(settings: Settings) -> None:
     p = prediction("error_rate_limit", 0.52, "human_handoff", 0.45)
 
-    d = decide("429 errors, get me someone", [hit(0.9)], settings, p, ROUTES)
+    d = decide("429 errors again, sigh", [hit(0.9)], settings, p, ROUTES)
 
     assert d.route is Route.TROUBLESHOOT
 
@@ -166,9 +165,9 @@ def test_intents_of_different_routes_apart_by_more_than_the_margin_do_not_clarif
 def test_the_margin_comes_from_settings(settings: Settings) -> None:
     p = prediction("human_handoff", 0.6, "error_rate_limit", 0.35)  # margin 0.25
 
-    assert decide("x", [], settings, p, ROUTES).route is Route.HANDOFF
+    assert decide("a person please", [], settings, p, ROUTES).route is Route.HANDOFF
     wide = settings.model_copy(update={"clarify_margin": 0.3})
-    assert decide("x", [], wide, p, ROUTES).route is Route.CLARIFY
+    assert decide("hmm, x", [], wide, p, ROUTES).route is Route.CLARIFY
 
 
 @pytest.mark.parametrize("text", ["hello", "Hey there!", "thanks", "goodbye"])
@@ -212,11 +211,29 @@ def test_without_a_routing_threshold_the_models_own_threshold_decides(settings: 
 def test_handoff_needs_the_classifiers_own_in_scope_verdict(settings: Settings) -> None:
     # Handoff and small talk act without retrieval to check them: a probability above the
     # routing threshold but below the model's own is not enough.
-    unsure = replace(prediction("human_handoff", 0.8, out_of_scope=True), threshold=0.9)
-    sure = replace(prediction("human_handoff", 0.95), threshold=0.9)
+    unsure = replace(prediction("complaint", 0.8, out_of_scope=True), threshold=0.9)
+    sure = replace(prediction("complaint", 0.95), threshold=0.9)
 
-    assert decide("talk to me", [hit(0.4)], settings, unsure, ROUTES).route is Route.FALLBACK
-    assert decide("talk to me", [hit(0.4)], settings, sure, ROUTES).route is Route.HANDOFF
+    assert decide("this is hopeless", [hit(0.4)], settings, unsure, ROUTES).route is Route.FALLBACK
+    assert decide("this is hopeless", [hit(0.4)], settings, sure, ROUTES).route is Route.HANDOFF
+
+
+def test_a_person_mentioned_but_not_asked_for_is_answered(settings: Settings) -> None:
+    p = prediction("human_handoff", 0.9)
+
+    d = decide("your support team asked me for the request id, where is it?", [hit(0.9)], settings, p, ROUTES)
+
+    assert d.route is Route.ANSWER
+
+
+def test_a_request_for_a_person_at_the_end_of_a_long_story_hands_over(settings: Settings) -> None:
+    story = (
+        "we have had 503s for two days, retried everything, rotated keys, switched region, nothing helped, "
+        "our launch is tomorrow. can I please talk to a real engineer"
+    )
+    d = decide(story, [hit(0.9)], settings, prediction("error_server_outage", 0.9), ROUTES)
+
+    assert (d.route, d.reason) == (Route.HANDOFF, "asked")
 
 
 def test_a_question_about_limits_is_answered_not_troubleshot(settings: Settings) -> None:

@@ -22,6 +22,9 @@ def register(sub: Subcommands) -> None:
     ev.add_argument("--split", default="test", choices=["train", "test"])
     ev.add_argument("--json", action="store_true")
     ev.add_argument("--scenarios", help="folder of conversation scenarios (default: knowledge/eval/conversations)")
+    ev.add_argument(
+        "--misses", action="store_true", help="list the dev set's messages that got the wrong route or content"
+    )
     ev.set_defaults(fn=cmd_eval)
 
     tune = sub.add_parser("tune", help="tune fusion weights and the answer threshold on the train split")
@@ -33,6 +36,7 @@ def register(sub: Subcommands) -> None:
 def cmd_eval(args: argparse.Namespace) -> int:
     """Retrieval and routing figures on one split, and the share of scenarios that go as scripted."""
     from bot import SCENARIO_DIR, quality_report
+    from bot.quality.fresh import SETS, evaluate_set
 
     bot = assistant()
     bot.warm_up()
@@ -43,6 +47,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
         for language in bot.settings.languages
         if language != "en" and (bot.settings.knowledge_dir / "eval" / language).is_dir()
     }
+    # The routed sets, each message the first of a new conversation: fresh (reported, never
+    # tuned on) and dev (where failures are looked at).
+    report["routed"] = [
+        routed.as_dict(misses=args.misses and name == "dev")
+        for name in SETS
+        for language in bot.settings.languages
+        if (routed := evaluate_set(bot, name, language)) is not None
+    ]
     folder = Path(args.scenarios) if args.scenarios else SCENARIO_DIR
     if folder.is_dir():
         report["scenarios"] = _scenarios(bot, folder)
@@ -58,6 +70,9 @@ def _print_report(report: dict[str, Any]) -> None:
     for other in report.get("languages", {}).values():
         print()
         _print_language(other)
+    for routed in report.get("routed", []):
+        print()
+        _print_routed(routed)
     scenarios = report.get("scenarios")
     if scenarios:
         print(
@@ -81,6 +96,27 @@ def _print_language(report: dict[str, Any]) -> None:
     print(f"out-of-scope questions answered: {report['answered_out_of_scope']:.1%}")
     print(f"in-scope questions refused:      {report['refused_in_scope']:.1%}")
     print(f"language detected right:         {report['language_detected']:.1%}")
+
+
+def _print_routed(report: dict[str, Any]) -> None:
+    print(
+        f"[{report['language']}] {report['set']} set ({report['n_in_scope']} in scope, "
+        f"{report['n_out_of_scope']} out of scope), each the first message of a conversation"
+    )
+    print(f"answer questions answered with a right article: {report['answered_right']:.1%}")
+    print(f"in-scope messages given the right content:      {report['in_scope_right']:.1%}")
+    print(f"out-of-scope messages refused:                  {report['out_of_scope_refused']:.1%}")
+    print(f"route accuracy:                                 {report['route_accuracy']:.1%}")
+    print("  by route: " + ", ".join(f"{k} {v:.0%}" for k, v in report["by_route"].items()))
+    print("  by class: " + ", ".join(f"{k} {v:.0%}" for k, v in report["by_class"].items()))
+    gaps = report["gaps"]
+    if gaps:
+        print(f"knowledge gaps (questions refused or answered unsure, grouped; {len(gaps)} groups):")
+        for gap in gaps[:8]:
+            near = f"  (nearest: {gap['nearest']})" if gap["nearest"] else ""
+            print(f"  {gap['size']:>2} x {gap['examples'][0][:90]!r}{near}")
+    for miss in report.get("misses", []):
+        print(f"  miss [{miss['class']}] expected {miss['expected']}, got {miss['got']}: {miss['text'][:140]!r}")
 
 
 def _scenarios(bot: Assistant, folder: Path) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.advisor.questions import assume
 from bot.advisor import (
     ADVISOR_KEYS,
     Facts,
@@ -265,11 +266,13 @@ def test_every_chinese_quick_reply_answers_its_question(zh: Copy, catalog: list[
         ({"quality"}, None),
         ({"balanced"}, None),
     ]
-    facts = Facts(task="chat")
-    question = next_question(facts, 1, catalog, zh)
-    assert question is not None and question.slot == "languages"
-    for reply in question.quick_replies:
-        assert extract_facts(reply, facts, models=catalog, answering="languages").languages, reply
+    # The languages and hosting kinds offered to change an assumed default are read back as such.
+    facts = Facts(task="translation")
+    assumed = assume(facts, "zh", catalog, zh)
+    assert assumed.facts.languages == {"zh"} and assumed.facts.hosting == "cloud"
+    for reply in assumed.changes:
+        changed = extract_facts(reply, facts, models=catalog)
+        assert changed.languages or changed.allowed_hosting, reply
 
 
 def test_a_chinese_conversation_answers_every_question_by_its_quick_replies(zh: Copy, catalog: list[Model]) -> None:

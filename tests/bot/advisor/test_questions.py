@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 
+from bot.advisor.questions import assume
 from bot.advisor import MAX_QUESTIONS, Facts, extract_facts, next_question, task_question
 from knowledge.catalog import Model
 from knowledge.copy import Copy
@@ -47,25 +48,42 @@ def test_questions_stop_after_three_and_never_ask_what_is_known(catalog: list[Mo
     assert next_question(Facts(), MAX_QUESTIONS, catalog, copy) is None
 
 
-def test_language_is_asked_only_when_the_candidates_differ_by_language(catalog: list[Model], copy: Copy) -> None:
-    same = [model("a", languages=("en", "de")), model("b", languages=("en", "de"), hosting=("edge",), regions=())]
-    differ = [model("a", languages=("en", "de")), model("b", languages=("en",))]
+def test_three_candidates_or_fewer_are_recommended_without_a_question(catalog: list[Model], copy: Copy) -> None:
+    few = [model("a", languages=("en", "de")), model("b", languages=("en",)), model("c", languages=("fr",))]
+    many = [*few, model("d", languages=("en",))]
 
-    assert next_question(Facts(task="chat"), 0, same, copy).slot == "hosting"  # type: ignore[union-attr]
-    assert next_question(Facts(task="chat"), 0, differ, copy).slot == "languages"  # type: ignore[union-attr]
+    assert next_question(Facts(task="chat"), 0, few, copy) is None
+    assert next_question(Facts(task="chat"), 0, many, copy).slot == "priority"  # type: ignore[union-attr]
     assert next_question(Facts(task="text_to_speech"), 0, catalog, copy) is None  # one candidate: nothing to ask
+
+
+def test_language_and_hosting_are_assumed_not_asked(catalog: list[Model], copy: Copy) -> None:
+    facts = Facts(task="chat")
+    assert next_question(facts, 0, catalog, copy).slot == "priority"  # type: ignore[union-attr]
+
+    assumed = assume(facts, "en", catalog, copy)
+
+    assert (assumed.facts.languages, assumed.facts.hosting) == ({"en"}, "cloud")
+    assert assumed.said == ("English", "Meridian cloud")
+    assert "On-premises" in assumed.changes and "German" in assumed.changes
+
+
+def test_an_assumption_that_would_leave_nothing_is_not_made(catalog: list[Model], copy: Copy) -> None:
+    edge_only = Facts(task="translation", hosting="edge")
+
+    assumed = assume(edge_only, "en", catalog, copy)
+
+    assert assumed.facts.hosting == "edge" and assumed.said == ("English",)
 
 
 def test_no_preference_settles_the_question_it_answers(catalog: list[Model], copy: Copy) -> None:
     facts = Facts(task="chat", languages=frozenset({"en"}))
-    assert next_question(facts, 1, catalog, copy).slot == "hosting"  # type: ignore[union-attr]
+    assert next_question(facts, 1, catalog, copy).slot == "priority"  # type: ignore[union-attr]
 
-    settled = extract_facts("no preference", facts, answering="hosting")
+    settled = extract_facts("no preference", facts, answering="priority")
 
-    assert settled.hosting is None
-    assert next_question(settled, 2, catalog, copy).slot == "priority"  # type: ignore[union-attr]
-    answered = extract_facts("Cheapest", settled, answering="priority")
-    assert next_question(answered, 3, catalog, copy) is None
+    assert next_question(settled, 2, catalog, copy) is None
+    answered = extract_facts("Cheapest", facts, answering="priority")
     assert next_question(answered, 2, catalog, copy) is None
 
 

@@ -44,7 +44,7 @@ def topics() -> Mapping[str, str]:
 def test_clarifying_question_offers_both_topics_as_quick_replies(settings: Settings, topics: Mapping[str, str]) -> None:
     p = prediction("error_rate_limit", 0.52, "human_handoff", 0.45)
 
-    decision, outcome = turn("429 errors, get me someone", parts(settings, ROUTES, topics), p=p)
+    decision, outcome = turn("429 errors again, sigh", parts(settings, ROUTES, topics), p=p)
 
     reply = outcome.reply
     assert decision.route is Route.CLARIFY
