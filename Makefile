@@ -39,6 +39,7 @@ bench: install
 	$(PYTHON) -m benchmarks.intents
 	$(PYTHON) -m benchmarks.conversation
 	$(PYTHON) -m benchmarks.serving
+	$(PYTHON) -m benchmarks.customers
 	$(PYTHON) -m benchmarks.report
 
 format: install

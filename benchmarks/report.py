@@ -198,6 +198,36 @@ def serving_table(s: dict[str, Any]) -> list[str]:
     return out
 
 
+def customers_table(c: dict[str, Any]) -> list[str]:
+    out = _head(
+        f"Customer messages ({c['date']}; each message the first of a new conversation)",
+        ["set · language", "in scope", "out of scope", "answer: right article", "in scope: right content",
+         "out of scope refused", "route accuracy"],
+    )  # fmt: skip
+    for s in c["routed"]:
+        out.append(
+            f"| {s['set']} · {s['language']} | {s['n_in_scope']} | {s['n_out_of_scope']} | {s['answered_right']:.3f} | "
+            f"{s['in_scope_right']:.3f} | {s['out_of_scope_refused']:.3f} | {s['route_accuracy']:.3f} |"
+        )
+    t = c["targets"]
+    out += [
+        f"| target (fresh) | | | ≥ {t['answered_right']} | | ≥ {t['out_of_scope_refused']} | ≥ {t['route_accuracy']} |",
+        "",
+        "![fresh and dev sets against the targets](results/customers.svg)",
+        "",
+        "| shipped test split | R@1 | R@5 | in-scope refused | out-of-scope answered | target |",
+        "|---|---|---|---|---|---|",
+    ]
+    for language, s in c["shipped_test"].items():
+        out.append(
+            f"| {language} | {s['R@1']:.3f} | {s['R@5']:.3f} | {s['refused_in_scope']:.1%} | "
+            f"{s['answered_out_of_scope']:.1%} | R@1 ≥ 0.92, refused ≤ 4% |"
+        )
+    sc = c["scenarios"]
+    out += ["", f"Scripted conversations passed: **{sc['passed']} of {sc['total']}**.", ""]
+    return out
+
+
 def main() -> None:
     lines: list[str] = []
     tables = (
@@ -207,6 +237,7 @@ def main() -> None:
         ("intents", intents_table),
         ("conversation", conversation_table),
         ("serving", serving_table),
+        ("customers", customers_table),
     )
     for name, table in tables:
         data = _load(name)

@@ -38,6 +38,9 @@ if TYPE_CHECKING:  # what mypy sees; keep in step with _EXPORTS (tests/ui/test_p
     from bot.intents.training import train_from as train_intents  # noqa: F401 (exported under this name)
     from bot.origins import normalize_origin as normalize_origin
     from bot.quality.eval import evaluate as quality_report  # noqa: F401 (exported under this name)
+    from bot.quality.fresh import SETS as ROUTED_SETS  # noqa: F401 (exported under this name)
+    from bot.quality.fresh import evaluate_set as routed_report  # noqa: F401 (exported under this name)
+    from bot.quality.gaps import Gap as Gap
     from bot.quality.scenarios import SCENARIO_DIR as SCENARIO_DIR
     from bot.quality.scenarios import run_all as run_scenarios  # noqa: F401 (exported under this name)
     from bot.quality.tuning import tune_on_train as tune_on_train
@@ -73,6 +76,9 @@ _EXPORTS = {
     "slugify": "index.chunking",
     # the command line's jobs (ui/cli): evaluation, tuning, index and intent models
     "quality_report": "bot.quality.eval:evaluate",
+    "routed_report": "bot.quality.fresh:evaluate_set",
+    "ROUTED_SETS": "bot.quality.fresh:SETS",
+    "Gap": "bot.quality.gaps",
     "tune_on_train": "bot.quality.tuning",
     "run_scenarios": "bot.quality.scenarios:run_all",
     "SCENARIO_DIR": "bot.quality.scenarios",

@@ -7,6 +7,8 @@ import uuid
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 from bot.config import Settings, load_settings
 from bot.conversations import Conversations
 from bot.desk import SupportDesk
@@ -18,6 +20,7 @@ from bot.intents.model import IntentClassifier
 from bot.routing import reading, route
 from bot.startup import Parts, load_parts
 from bot.state import ConversationState
+from bot.quality.gaps import Gap, group_gaps
 from bot.store import Store
 from bot.types import Reply
 from bot.understanding import Understanding, understand
@@ -294,6 +297,23 @@ class Assistant:
             if reply.sources:
                 return reply
         return None
+
+    def knowledge_gaps(self, days: int = 30) -> dict[str, list[Gap]]:
+        """The questions of the last ``days`` days refused or answered unsure (under retrieval's own
+        answer threshold), in each language grouped by similarity with the nearest article, so a
+        writer sees which article is missing (``bot.quality.gaps``)."""
+        gaps: dict[str, list[Gap]] = {}
+        for language in self._served:
+            parts = self.parts_for(language)
+            texts = [t for t, lang in self.desk.unsure_questions(days, parts.settings.answer_threshold) if lang == language]
+            if not texts or parts.retriever is None:
+                continue
+            encoded = encode_messages(parts.embedder or self.embedder, texts)
+            vectors = np.vstack([e.vector for e in encoded])
+            nearest = [next(iter(parts.retriever.search(t, e.vector, k=1)), None) for t, e in zip(texts, encoded, strict=True)]
+            docs = [h.doc_id if h is not None else None for h in nearest]
+            gaps[language] = group_gaps(texts, vectors, docs, similarity=parts.settings.gap_similarity)
+        return gaps
 
     def record_feedback(self, conversation_id: str, message: str, helpful: bool) -> None:
         """Keep a thumbs up or down on a reply (the feedback table of the database)."""

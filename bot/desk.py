@@ -26,7 +26,7 @@ from bot.desk_types import (
 )
 from bot.errors import NotFound
 from bot.store import Store
-from bot.store.analytics import activity
+from bot.store.analytics import activity, unsure_questions
 
 SESSION_HOURS = 12.0  # how long a console sign-in lasts
 
@@ -186,3 +186,9 @@ class SupportDesk:
     def activity(self, days: int = 30) -> Activity:
         """Activity over the last ``days`` days (today included, UTC), every day listed."""
         return Activity.from_row(activity(self._store.db, days))
+
+    def unsure_questions(self, days: int, below: float) -> list[tuple[str, str]]:
+        """The questions of the last ``days`` days refused or answered with a confidence under
+        ``below``, latest first: ``(text, language)`` (grouped by ``Assistant.knowledge_gaps``)."""
+        return unsure_questions(self._store.db, days, below)
+

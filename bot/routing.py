@@ -260,7 +260,7 @@ ASKS_PERSON = re.compile(
     r"|\b(?:open|file|raise|create|log) (?:a |an )?(?:support |sev\w* \d )?(?:ticket|case)\b"
     r"|\b(?:get|need|want|have|bring)\s+(?:me\s+)?(?:a |an |some |our |the )?(?:support |real |named |on-call )?"
     r"(?:human|person|engineer|agent|someone|somebody)\b(?! (?:else|who (?:knows|uses)))"
-    r"|^(?:a |an )?(?:real |live )?(?:agent|operator|representative|human|person|live agent)s?\b"
+    r"|^(?:a |an )?(?:real |live )?(?:agent|operator|representative|human|person)s?(?: please| pls| now)?\W*$"
     r"|转人工(?!审核|复核|标注|处理的)|转人共|rengong|转接|转给(?:人|客服|技术|工程师)|(?<!转)人工(?!智能|评测|评估|标注|审核|复核)|真人|活人|工作人员|专员|主管|电话会议|客服电话(?!录音)|电话可以打|专属工程师|找个?人(?:来|看|处理|聊|回)|安排(?:个|一下)?(?:人|工程师|技术|客服|专人|销售)"
     r"|(?:联系|找|让|请)(?:一下)?(?:你们|贵司)?的?(?:技术支持|客服|工程师|销售|客户经理|主管|专属工程师|我们的客户经理)"
     r"|[提开建]个?工单|升级(?:给|到)(?:工程师|二线|人|技术|主管|客服)|团队的人|回个?电话|打电话|电话(?:沟通|联系)|开个会|约个会|当面聊|跟我们.{0,6}(?:沟通|聊)",
@@ -281,6 +281,9 @@ EXPLAINS = re.compile(
     r"|\bwhy (?:would|does|do|is|are|might|could|can|will)\b|\bwhat (?:exactly )?(?:is|are) (?:a |an |the )?\w+\b\?"
     r"|\b(?:when|in (?:which|what) cases?|under what conditions?) (?:does|do|would|will|can|is|are)\b"
     r"|\bwhat happens (?:to|when|if|after)\b|\bhow (?:long|soon) (?:until|before)\b|\bis it safe to\b"
+    r"|\bis there a way\b|\bhow (?:do|can|could|should) (?:i|we) (?:avoid|prevent|know|check|count|tell|detect|catch)\b"
+    r"|\bbefore (?:sending|it happens|we hit|i hit|calling)\b|\bshould (?:i|we) retry\b"
+    r"|有没有办法|怎么(?:避免|预防|提前)|之前先|发请求之前|能不能重试|要不要重试"
     r"|\b(?:conceptual|curious|just wondering|out of curiosity|in theory|hypothetically|just so i know)\b"
     r"|\bi'?d like to understand\b|\bwhat(?:'s| is| are) (?:a |an |the )?(?:\d{3}|[a-z]+_[a-z_]+)\b"
     r"|什么意思|啥意思|是什么|是啥|区别|不同|差别|有何|为什么|为啥|什么情况下?会?|什么时候会|哪些情况|怎么算"
@@ -308,7 +311,7 @@ ASKS_ADVICE = re.compile(
     r"\b(?:which|what) (?:\w+ ){0,4}(?:models?|ones?|llms?|options?)\b|\brecommend\w*|\bsuggest\w*"
     r"|\bshould (?:i|we) (?:use|pick|choose|go with|switch)\b|\b(?:pick|choose|choosing|select(?:ing)?)\b"
     r"|\b(?:best|better|worse|cheap\w*|fast\w*|lowest|highest|smartest|most capable|compare\w*|comparison)\b"
-    r"|\bvs\.?\b|\bversus\b|\bhelp me (?:choose|pick|decide)\b|\bneed a model\b|\bmodel for\b"
+    r"|\bhelp me (?:choose|pick|decide)\b|\bneed a model\b|\bmodel for\b|\bwhich (?:one|is)\b"
     r"|哪个|哪些|哪款|哪一个|推荐|选哪|选择|选型|用什么|什么模型|对比|比较|更好|更便宜|更快|最便宜|最快|最好|适合|合适",
     re.IGNORECASE,
 )
@@ -358,9 +361,18 @@ def asks_advice(text: str) -> bool:
     return bool(ASKS_ADVICE.search(text))
 
 
+# Said outright, these make the message a question whatever else it tells ("conceptual question: ...").
+PLAINLY_EXPLAINS = re.compile(
+    r"\b(?:conceptual(?:ly)?|just curious|out of curiosity|just wondering|in theory|hypothetically|just so i know"
+    r"|what(?:'s| is) the difference|differences? between)\b|有啥区别|有什么区别|区别是|什么意思|啥意思|好奇|先了解",
+    re.IGNORECASE,
+)
+
+
 def explains(text: str) -> bool:
-    """Whether the message asks what an error means or how errors differ, with nothing failing now."""
-    return bool(EXPLAINS.search(text)) and not HAPPENING.search(text)
+    """Whether the message asks what an error means, how errors differ or how to avoid one, with
+    nothing failing now (or says outright that it only asks)."""
+    return bool(PLAINLY_EXPLAINS.search(text)) or (bool(EXPLAINS.search(text)) and not HAPPENING.search(text))
 
 
 def reports_failure(text: str) -> bool:
@@ -403,7 +415,7 @@ def reading(understood: Understanding, settings: Settings, routes: Mapping[str, 
     if outside_the_product(understood.text):
         return Decision(Route.FALLBACK, None, retrieval)
     if prediction is None or not trusted(prediction, settings):
-        return _by_retrieval(retrieval, settings)
+        return _by_retrieval(retrieval, settings, negative=prediction is not None and prediction.negative)
     intent = prediction.best
     kind = routes.get(intent, Route.ANSWER)
     other = prediction.runner_up
@@ -443,8 +455,12 @@ def crosslingual_lift(hits: tuple[Hit, ...], settings: Settings) -> float:
     return max(0.0, settings.answer_threshold - settings.crosslingual_threshold)
 
 
-def _by_retrieval(retrieval: float, settings: Settings) -> Decision:
-    """An answer when retrieval alone is sure, else a fallback; no intent is acted on."""
-    if retrieval >= settings.answer_threshold:
+def _by_retrieval(retrieval: float, settings: Settings, negative: bool = False) -> Decision:
+    """An answer when retrieval alone is sure, else a fallback; no intent is acted on. A message
+    the classifier put out of scope (``negative``) needs ``negative_answer_threshold``, if set."""
+    threshold = settings.answer_threshold
+    if negative and settings.negative_answer_threshold is not None:
+        threshold = max(threshold, settings.negative_answer_threshold)
+    if retrieval >= threshold:
         return Decision(Route.ANSWER, None, retrieval)
     return Decision(Route.FALLBACK, None, retrieval)

@@ -45,6 +45,10 @@ FIELDS = (
     "id", "name", "tasks", "languages", "hosting", "context_tokens", "latency_ms_p50", "price", "fine_tunable",
     "regions", "strengths", "limits",
 )  # fmt: skip
+# Fields a model may have: the price of input tokens where it differs from the headline price, the
+# fine-tuning training price, and the month its training data ends.
+OPTIONAL = ("input_price", "training_price", "knowledge_cutoff")
+CUTOFF = re.compile(r"^\d{4}-(?:0[1-9]|1[0-2])$")
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,9 @@ class Model:
     regions: tuple[str, ...]
     strengths: tuple[str, ...]
     limits: tuple[str, ...]
+    input_price: Price | None = None
+    training_price: Price | None = None
+    knowledge_cutoff: str | None = None  # YYYY-MM
 
 
 def load_catalog(path: str | Path = DEFAULT_CATALOG) -> list[Model]:
@@ -135,10 +142,11 @@ def _value(path: Path, node: yaml.Node, field: str) -> Any:
 
 def _model(path: Path, node: yaml.Node) -> Model:
     fields = _mapping(path, node, "a model entry", _line(node))
-    unknown = sorted(set(fields) - set(FIELDS))
+    unknown = sorted(set(fields) - set(FIELDS) - set(OPTIONAL))
     if unknown:
         key = unknown[0]
-        raise KnowledgeError(path, f"unknown field (known: {', '.join(FIELDS)})", _line(fields[key][0]), key)
+        known = ", ".join((*FIELDS, *OPTIONAL))
+        raise KnowledgeError(path, f"unknown field (known: {known})", _line(fields[key][0]), key)
     missing = [f for f in FIELDS if f not in fields]
     if missing:
         raise KnowledgeError(path, f"is required; this model has no {missing[0]!r}", _line(node), missing[0])
@@ -154,6 +162,12 @@ def _model(path: Path, node: yaml.Node) -> Model:
     if ("cloud" in hosting) != bool(regions):
         reason = "a cloud model needs at least one region" if regions == () else "only cloud models have regions"
         check.fail("regions", f"{reason} (hosting {list(hosting)}, regions {list(regions)})")
+    optional_prices = {name: _price(path, fields[name][1]) for name in ("input_price", "training_price") if name in fields}
+    cutoff = check.text("knowledge_cutoff") if "knowledge_cutoff" in fields else None
+    if cutoff is not None and not CUTOFF.match(cutoff):
+        check.fail("knowledge_cutoff", f"must be a month written YYYY-MM, got {cutoff!r}")
+    if "training_price" in optional_prices and not check.flag("fine_tunable"):
+        check.fail("training_price", "only a fine-tunable model has a training price")
     return Model(
         id=model_id,
         name=check.text("name"),
@@ -167,6 +181,9 @@ def _model(path: Path, node: yaml.Node) -> Model:
         regions=regions,
         strengths=check.texts("strengths"),
         limits=check.texts("limits"),
+        input_price=optional_prices.get("input_price"),
+        training_price=optional_prices.get("training_price"),
+        knowledge_cutoff=cutoff,
     )
 
 

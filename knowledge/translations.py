@@ -153,10 +153,11 @@ def translate_catalog(models: Sequence[Model], path: Path) -> list[Model]:
         entry = entries.get(m.id) or {}
         strengths = _translated_list(entry, "strengths", m.strengths, m.id, path)
         limits = _translated_list(entry, "limits", m.limits, m.id, path)
-        price = m.price
-        if price.unit in units:
-            price = replace(price, unit=units[price.unit], per=" / ")
-        out.append(replace(m, price=price, strengths=strengths, limits=limits))
+        prices = {
+            name: replace(p, unit=units[p.unit], per=" / ") if p is not None and p.unit in units else p
+            for name, p in (("price", m.price), ("input_price", m.input_price), ("training_price", m.training_price))
+        }
+        out.append(replace(m, strengths=strengths, limits=limits, **prices))
     return out
 
 

@@ -166,7 +166,7 @@ def model_fact_reply(
         for h in model.hosting
     )
     facts: dict[str, dict[str, object]] = {
-        "price": {"price": str(model.price)},
+        "price": {"price": _price_text(model, copy)},
         "latency": {"latency": model.latency_ms_p50},
         "languages": {"count": len(model.languages), "codes": ", ".join(model.languages)},
         "context": {"tokens": model.context_tokens},
@@ -179,6 +179,13 @@ def model_fact_reply(
     limit = model.limits[0] if model.limits else say(copy, "model_facts.no_limit")
     answer = say(copy, "model_facts.answer", name=model.name, model_id=model.id, facts=joined, limit=limit)
     return _advise_reply(conversation_id, answer, intent, copy, (_model_json(model),))
+
+
+def _price_text(model: Model, copy: Copy) -> str:
+    """The model's list price, and its input-token price where input is billed apart."""
+    if model.input_price is None:
+        return str(model.price)
+    return f"{model.price} {say(copy, 'model_facts.input_price', price=str(model.input_price))}"
 
 
 # aspect -> (a model's value, which value wins)

@@ -44,7 +44,7 @@ ADVISOR_KEYS: tuple[str, ...] = tuple(
         *(f"compare.advantages.{k}" for k in ("speed", "price", "context", "languages", "hosting", "fine_tuning",
                                               "tasks")),
         "compare.verdict.beats", "compare.verdict.choose", "compare.verdict.units",
-        *(f"model_facts.{k}" for k in ("answer", "more", "price", "latency", "languages", "context", "hosting",
+        *(f"model_facts.{k}" for k in ("answer", "more", "price", "input_price", "latency", "languages", "context", "hosting",
                                        "fine_tunable", "not_fine_tunable", "no_limit")),
         *(f"model_facts.kinds.{kind}" for kind in HOSTING_KINDS),
         *(f"which_one.{k}" for k in ("price", "latency", "context", "languages", "detail", "units_differ")),

@@ -158,6 +158,7 @@ def evaluate_routed(
         [texts[i] for i in gap_rows],
         np.vstack([encoded[i].vector for i in gap_rows]) if gap_rows else np.zeros((0, 1)),
         [replies[i].sources[0].id if replies[i].sources else None for i in gap_rows],
+        similarity=parts.settings.gap_similarity,
     )
     return RoutedReport(
         name=name,

@@ -183,3 +183,23 @@ def _daily(column: Any, since: Any) -> Any:
 def _per_day(rows: Sequence[Any]) -> dict[str, int]:
     """Day → count; SQLite returns the day as text, PostgreSQL as a date."""
     return {(d.isoformat() if isinstance(d, date) else str(d)): int(n) for d, n in rows}
+
+
+GAP_ROWS = 500  # the latest unsure answers and refusals grouped for the knowledge-gap report
+
+
+def unsure_questions(db: Database, days: int, below: float) -> list[tuple[str, str]]:
+    """The customers' questions of the last ``days`` days (latest ``GAP_ROWS``) the bot refused, or
+    answered from the knowledge base with a confidence under ``below``: ``(text, language)``."""
+    since = now() - timedelta(days=days)
+    confidence = Turn.reply["confidence"].as_float()
+    with db.reading() as s:
+        rows = s.execute(
+            select(Turn.customer_text, _language(Turn.reply))
+            .where(Turn.created_at >= since, Turn.author == "bot", Turn.customer_text != "")
+            .where((Turn.route.in_(("fallback", "clarify"))) | ((Turn.route == "answer") & (confidence < below)))
+            .order_by(Turn.created_at.desc(), Turn.id.desc())
+            .limit(GAP_ROWS)
+        ).all()
+    return [(str(text), _code(language)) for text, language in rows]
+

@@ -202,3 +202,40 @@ def test_malformed_file_structure_is_reported_with_its_line(
 
 def test_a_missing_file_is_reported_with_its_path(tmp_path: Path) -> None:
     rejects(tmp_path / "catalog.yaml", None, None, "no such file")
+
+
+def test_input_and_training_prices_and_the_cut_off_are_read_when_given(tmp_path: Path) -> None:
+    text = "models:\n" + entry(
+        input_price="{amount: 0.10, unit: 1M input tokens}",
+        training_price="{amount: 1.00, unit: 1M training tokens}",
+        knowledge_cutoff='"2025-03"',
+    )
+
+    (model,) = load_catalog(write(tmp_path, text))
+
+    assert str(model.input_price) == "$0.10 per 1M input tokens"
+    assert str(model.training_price) == "$1.00 per 1M training tokens"
+    assert model.knowledge_cutoff == "2025-03"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "reason"),
+    [
+        ({"knowledge_cutoff": '"March 2025"'}, "knowledge_cutoff", "YYYY-MM"),
+        ({"fine_tunable": "false", "training_price": "{amount: 1.00, unit: 1M training tokens}"}, "training_price",
+         "only a fine-tunable model"),
+        ({"input_price": "{amount: 0.10}"}, "price", "unit"),
+    ],
+)  # fmt: skip
+def test_a_bad_optional_field_is_named(tmp_path: Path, changes: dict[str, str], field: str, reason: str) -> None:
+    with pytest.raises(KnowledgeError, match=reason) as raised:
+        load_catalog(write(tmp_path, "models:\n" + entry(**changes)))
+
+    assert raised.value.field is not None and field in raised.value.field
+
+
+def test_every_shipped_chat_model_has_its_input_price_below_its_output_price(shipped: list[Model]) -> None:
+    billed_apart = [m for m in shipped if m.input_price is not None]
+
+    assert {m.id for m in billed_apart} == {"mer-chat-l", "mer-chat-m", "mer-chat-s", "mer-chat-zh", "mer-code"}
+    assert all(m.input_price.amount < m.price.amount for m in billed_apart)  # type: ignore[union-attr]

@@ -35,8 +35,7 @@ def register(sub: Subcommands) -> None:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     """Retrieval and routing figures on one split, and the share of scenarios that go as scripted."""
-    from bot import SCENARIO_DIR, quality_report
-    from bot.quality.fresh import SETS, evaluate_set
+    from bot import ROUTED_SETS, SCENARIO_DIR, quality_report, routed_report
 
     bot = assistant()
     bot.warm_up()
@@ -51,9 +50,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     # tuned on) and dev (where failures are looked at).
     report["routed"] = [
         routed.as_dict(misses=args.misses and name == "dev")
-        for name in SETS
+        for name in ROUTED_SETS
         for language in bot.settings.languages
-        if (routed := evaluate_set(bot, name, language)) is not None
+        if (routed := routed_report(bot, name, language)) is not None
     ]
     folder = Path(args.scenarios) if args.scenarios else SCENARIO_DIR
     if folder.is_dir():

@@ -6,14 +6,14 @@ replies are Markdown, rendered with raw HTML escaped and passed as ``Markup``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi.responses import HTMLResponse, RedirectResponse
 from markupsafe import Markup
 
-from bot import Activity, Reply, Source, TicketDetail, TicketSummary, TranscriptLine
+from bot import Activity, Gap, Reply, Source, TicketDetail, TicketSummary, TranscriptLine
 from ui.languages import html_lang
 from ui.markdown import to_html
 from ui.pages import render
@@ -179,6 +179,30 @@ class Unanswered:
     text: str
     time: str  # UTC, to the minute
     lang: str
+
+
+@dataclass(frozen=True)
+class GapRow:
+    """One group of the knowledge-gap report: how many questions, one of them, the nearest article."""
+
+    size: int
+    example: str
+    others: tuple[str, ...]
+    nearest: str | None
+    lang: str
+
+
+GAP_GROUPS = 12  # groups shown, largest first
+
+
+def gaps(by_language: Mapping[str, Sequence[Gap]]) -> list[GapRow]:
+    """The knowledge gaps of every language, largest groups first."""
+    rows = [
+        GapRow(g.size, g.examples[0], g.examples[1:], g.nearest, html_lang(language))
+        for language, groups in by_language.items()
+        for g in groups
+    ]
+    return sorted(rows, key=lambda r: -r.size)[:GAP_GROUPS]
 
 
 def unanswered(activity: Activity) -> list[Unanswered]:

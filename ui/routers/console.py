@@ -132,13 +132,16 @@ def act(number: str, action: str, user: StaffUser, desk: DeskDep, message: str =
 
 
 @router.get("/analytics")
-def analytics(user: StaffUser, plots: Annotated[Plots, Depends(_plots)], days: int = 30) -> Response:
+def analytics(
+    user: StaffUser, plots: Annotated[Plots, Depends(_plots)], assistant: AssistantDep, days: int = 30
+) -> Response:
     """Figures and plots of the last ``days`` days, the same by language, the most frequent
-    intents, unanswered questions."""
+    intents, unanswered questions, and the knowledge gaps: questions refused or answered unsure,
+    grouped by similarity."""
     days = max(1, min(days, 365))
     activity, svg = plots.get(days)
     return page(
         "analytics.html", "Analytics", user, days=days, figures=console.figures(activity),
         svg=Markup(svg), intents=activity.intents, unanswered=console.unanswered(activity),
-        languages=console.by_language(activity),
+        languages=console.by_language(activity), gaps=console.gaps(assistant.knowledge_gaps(days)),
     )  # fmt: skip

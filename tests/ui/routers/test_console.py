@@ -187,6 +187,19 @@ def test_analytics_shows_the_figures_and_the_plots(staff: TestClient, handoff: d
     assert SCRIPT not in page
 
 
+def test_analytics_groups_the_questions_refused_into_knowledge_gaps(staff: TestClient) -> None:
+    conversation = None
+    for message in ("how do i pay with a llama", "can i pay with a llama?", "how do i reset my password"):
+        reply = staff.post("/api/v1/chat", json={"message": message, "conversation_id": conversation}).json()
+        conversation = reply["conversation_id"]
+
+    page = staff.get("/staff/analytics", params={"days": 7}).text
+
+    assert "Knowledge gaps" in page
+    gaps = page.split("Knowledge gaps", 1)[1].split("</table>", 1)[0]
+    assert "pay with a llama" in gaps and "reset my password" not in gaps
+
+
 def test_signing_out_ends_the_session_for_the_console_and_the_api(staff: TestClient, handoff: dict[str, str]) -> None:
     token = staff.cookies[COOKIE]
 
