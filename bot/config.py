@@ -46,7 +46,7 @@ class Settings(BaseSettings):
     zh_fusion_weight: float = Field(default=0.08, ge=0.0)
     zh_centroid_weight: float = Field(default=0.0, ge=0.0)
     zh_head_weight: float = Field(default=0.1, ge=0.0)
-    zh_answer_threshold: float = 0.94
+    zh_answer_threshold: float = 0.925
     zh_intent_threshold: float | None = Field(default=0.2, ge=0.0, le=1.0)
     zh_intent_answer_threshold: float = 0.91
     zh_clarify_margin: float = Field(default=0.0, ge=0.0, le=1.0)

@@ -163,6 +163,11 @@ def detected_failure(s: Situation) -> Decision | None:
         flow = s.understood.detected_flow
     if flow is None and r.route is Route.TROUBLESHOOT and r.intent:
         flow = flows.for_intent(r.intent)
+        hits = s.understood.hits
+        if flow is not None and hits and retrieval_confidence(hits) >= s.parts.settings.answer_threshold:
+            covered = {flow.source} | {step.article for step in flow.steps.values() if step.article}
+            if hits[0].doc_id not in covered:  # a CORS or TLS error is no 403 or 401: the sure article answers
+                return _closing(s, replace(r, route=Route.ANSWER))
     if flow is None:
         return None
     intent = r.intent or (flow.intents[0] if flow.intents else None)
