@@ -26,6 +26,7 @@ from bot.advisor import asks_a_fact, model_in_question
 from bot.situation import AFFIRMATIVE, NEGATIVE, NEW_TOPIC, PERSISTS, Situation
 from bot.state import Status
 from bot.types import Action, Decision, Route
+from index.language import word_count
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from bot.understanding import Understanding
     from index.types import Hit
 
+ELLIPTIC_WORDS = 5  # "and on the Enterprise plan?": too short to be a new question, whatever retrieval finds
 OVERVIEW_WORDS = 4  # "and chat small?" asks for an overview of the model; a longer message asks something else
 # Routes whose reply is drawn from the knowledge base and so needs a retrieval hit.
 GROUNDED = frozenset({Route.ANSWER, Route.TROUBLESHOOT, Route.ADVISE})
@@ -142,8 +144,10 @@ def topic_follow_up(s: Situation) -> Decision | None:
         return None
     if NEW_TOPIC.search(s.text) or (asks_advice(s.text) and s.states_a_need):
         return None  # "另外 要在手机上离线做目标检测 用哪个模型" starts something new
+    # "what about Growth?" is too short to be a new question; a longer follow-up may be one.
+    elliptic = s.words <= ELLIPTIC_WORDS or s.points_back
     elsewhere = hits and hits[0].doc_id != topic and retrieval_confidence(hits) >= s.parts.settings.answer_threshold
-    if elsewhere and not s.points_back:
+    if elsewhere and not elliptic:
         return None
     return Decision(Route.ANSWER, s.state.last_intent, 1.0, action=Action.TOPIC, closes_flow=s.flow_left)
 
@@ -361,9 +365,13 @@ MODEL_NAMED = re.compile(
 )
 
 
+VERSUS = re.compile(r"\bvs\.?(?!\w)|\bversus\b|\bor\b", re.IGNORECASE)
+VERSUS_WORDS = 6  # "chat medium vs chat large" asks to compare; "the cut-off of A vs B?" asks a fact
+
+
 def asks_advice(text: str) -> bool:
     """Whether the message asks which model to use, or how models compare."""
-    return bool(ASKS_ADVICE.search(text))
+    return bool(ASKS_ADVICE.search(text)) or (bool(VERSUS.search(text)) and word_count(text) <= VERSUS_WORDS)
 
 
 # Said outright, these make the message a question whatever else it tells ("conceptual question: ...").

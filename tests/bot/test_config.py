@@ -71,7 +71,7 @@ def test_settings_are_frozen_and_hold_the_thresholds_code_used_to_keep(kb_dir: P
         5, 160, 0.08, 0.25,
     )  # fmt: skip
     assert settings.model_copy(update={"answer_threshold": 0.1}).answer_threshold == 0.1
-    assert settings.answer_threshold == 0.62
+    assert settings.answer_threshold == 0.52
 
 
 def test_the_advisor_weights_are_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
