@@ -261,7 +261,8 @@ ASKS_PERSON = re.compile(
     r"|\b(?:a|any|give me a|need a) human\b(?! eval\w*| review\w*| label\w*| annotat\w*| in the loop)"
     r"|\bhumans? (?:available|please|pls)\b|\bhuman\W*$|^(?:please )?contact support\W*$|\bhumn\b"
     r"|\breach (?:a |an )?(?:human|person)\b|\breach out to (?:me|us)\b|\bpage\b.{0,20}\bengineer\b"
-    r"|\bphone number\b"
+    r"|\b(?:file|make|lodge) a (?:formal )?complaint\b|\bsomeone (?:who|that) (?:can|could|actually)\b"
+    r"|\bget (?:me )?someone\b|\b(?:need|want) to (?:speak|talk) (?:to|with)\b|\bescalation\b"
     r"|\bescalat\w*\s+(?:this|it|my|the|to|our)\b|\bplease escalate\b"
     r"|\b(?:call|ring|email|phone) (?:me|us)(?: back)?\b|\bgive (?:me|us) a (?:call|ring)\b|\bcall ?back (?:from|today|asap)\b"
     r"|\b(?:zoom|phone|video) call\b"
@@ -272,6 +273,8 @@ ASKS_PERSON = re.compile(
     r"|^(?:a |an )?(?:real |live )?(?:agent|operator|representative|human|person)s?(?: please| pls| now)?\W*$"
     r"|转人工(?!审核|复核|标注|处理的)|转人共|rengong|转接|转给(?:人|客服|技术|工程师)|(?<!转)人工(?!智能|评测|评估|标注|审核|复核)|真人|活人|工作人员|专员|主管|电话会议|客服电话(?!录音)|电话可以打|专属工程师|找个?人(?:来|看|处理|聊|回)|安排(?:个|一下)?(?:人|工程师|技术|客服|专人|销售)"
     r"|(?:联系|找|让|请)(?:一下)?(?:你们|贵司)?的?(?:技术支持|客服|工程师|销售|客户经理|主管|专属工程师|我们的客户经理)"
+    r"|我要投诉|投诉你们|要投诉|找客服|叫(?:你们)?的?(?:人|客服|工程师|负责人)|有没有人(?:能|可以|来)?(?:帮|管|处理|回)"
+    r"|你们(?:的)?负责人|给个说法|升级处理"
     r"|[提开建]个?工单|升级(?:给|到)(?:工程师|二线|人|技术|主管|客服)|团队的人|回个?电话|打电话|电话(?:沟通|联系)|开个会|约个会|当面聊|跟我们.{0,6}(?:沟通|聊)",
     re.IGNORECASE,
 )
