@@ -18,6 +18,7 @@ no numbers of its own.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -119,8 +120,12 @@ def advisor(s: Situation) -> Decision | None:
     """The advisor's turn: for a message the classifier sent to the advisor, an answer to the
     advisor's open question, a fallback or a follow-up that states a model need."""
     r = s.reading
-    asks_with_need = asks_advice(s.text) and s.states_a_need  # "哪些语言模型可以私有化部署"
-    wants_advice = r.route in (Route.ADVISE, Route.FALLBACK) or s.follows_up_on_models or s.refines_models or asks_with_need
+    wants_advice = (
+        r.route in (Route.ADVISE, Route.FALLBACK)
+        or s.follows_up_on_models
+        or s.refines_models
+        or (asks_advice(s.text) and s.states_a_need)  # "哪些语言模型可以私有化部署"
+    )
     if not s.parts.catalog or (s.state.advisor is None and not wants_advice) or outside_the_product(s.text):
         return None
     if r.route is not Route.ADVISE:
@@ -280,6 +285,7 @@ ASKS_PERSON = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)  # a message is looked at by several rules
 def asks_for_person(text: str) -> bool:
     """Whether the message asks to be put through to a person (not merely mentions one)."""
     return bool(ASKS_PERSON.search(text))
@@ -354,6 +360,7 @@ OURS = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)  # a message is looked at by several rules
 def outside_the_product(text: str) -> bool:
     """Whether the message is about another company's product or a general technology, or asks for
     work or schoolwork, and names nothing of Meridian's (its models, keys, API, "your ...")."""
@@ -372,6 +379,7 @@ VERSUS = re.compile(r"\bvs\.?(?!\w)|\bversus\b|\bor\b", re.IGNORECASE)
 VERSUS_WORDS = 6  # "chat medium vs chat large" asks to compare; "the cut-off of A vs B?" asks a fact
 
 
+@lru_cache(maxsize=4096)  # a message is looked at by several rules
 def asks_advice(text: str) -> bool:
     """Whether the message asks which model to use, or how models compare."""
     return bool(ASKS_ADVICE.search(text)) or (bool(VERSUS.search(text)) and word_count(text) <= VERSUS_WORDS)
@@ -385,12 +393,14 @@ PLAINLY_EXPLAINS = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)  # a message is looked at by several rules
 def explains(text: str) -> bool:
     """Whether the message asks what an error means, how errors differ or how to avoid one, with
     nothing failing now (or says outright that it only asks)."""
     return bool(PLAINLY_EXPLAINS.search(text)) or (bool(EXPLAINS.search(text)) and not HAPPENING.search(text))
 
 
+@lru_cache(maxsize=4096)  # a message is looked at by several rules
 def reports_failure(text: str) -> bool:
     """Whether the message reports something failing (rather than asking how something works)."""
     return bool(FAILURE.search(text))
@@ -424,9 +434,11 @@ def reading(understood: Understanding, settings: Settings, routes: Mapping[str, 
     """
     if understood.smalltalk is not None:
         return Decision(Route.SMALLTALK, understood.smalltalk, 1.0)
-    if asks_for_person(understood.text):  # whatever else the message says, also after a long story
-        return Decision(Route.HANDOFF, "human_handoff", 1.0, action=Action.HAND_OVER, reason="asked")
     hits, prediction = understood.hits, understood.prediction
+    if asks_for_person(understood.text):  # whatever else the message says, also after a long story
+        if prediction is not None and prediction.best == "complaint" and trusted(prediction, settings):
+            return Decision(Route.HANDOFF, "complaint", 1.0, action=Action.HAND_OVER, reason="frustrated")
+        return Decision(Route.HANDOFF, "human_handoff", 1.0, action=Action.HAND_OVER, reason="asked")
     retrieval = min(1.0, retrieval_confidence(hits) + crosslingual_lift(hits, settings))
     if outside_the_product(understood.text):
         return Decision(Route.FALLBACK, None, retrieval)
