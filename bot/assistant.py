@@ -17,10 +17,10 @@ from bot.guard import check
 from bot.handlers import Outcome, Turn, get_handler
 from bot.indexing import load_index
 from bot.intents.model import IntentClassifier
+from bot.quality.gaps import Gap, group_gaps
 from bot.routing import reading, route
 from bot.startup import Parts, load_parts
 from bot.state import ConversationState
-from bot.quality.gaps import Gap, group_gaps
 from bot.store import Store
 from bot.types import Reply
 from bot.understanding import Understanding, understand
@@ -239,7 +239,12 @@ class Assistant:
         return self._alone(None, text, encoding, language, whole_policy=True)
 
     def _alone(
-        self, conversation_id: str | None, text: str, encoding: Encoding | None, language: str | None, whole_policy: bool
+        self,
+        conversation_id: str | None,
+        text: str,
+        encoding: Encoding | None,
+        language: str | None,
+        whole_policy: bool,
     ) -> Reply:
         language = language or self.language_of(text)
         parts = self.parts_for(language)
@@ -305,12 +310,16 @@ class Assistant:
         gaps: dict[str, list[Gap]] = {}
         for language in self._served:
             parts = self.parts_for(language)
-            texts = [t for t, lang in self.desk.unsure_questions(days, parts.settings.answer_threshold) if lang == language]
+            texts = [
+                t for t, lang in self.desk.unsure_questions(days, parts.settings.answer_threshold) if lang == language
+            ]
             if not texts or parts.retriever is None:
                 continue
             encoded = encode_messages(parts.embedder or self.embedder, texts)
             vectors = np.vstack([e.vector for e in encoded])
-            nearest = [next(iter(parts.retriever.search(t, e.vector, k=1)), None) for t, e in zip(texts, encoded, strict=True)]
+            nearest = [
+                next(iter(parts.retriever.search(t, e.vector, k=1)), None) for t, e in zip(texts, encoded, strict=True)
+            ]
             docs = [h.doc_id if h is not None else None for h in nearest]
             gaps[language] = group_gaps(texts, vectors, docs, similarity=parts.settings.gap_similarity)
         return gaps

@@ -191,4 +191,3 @@ class SupportDesk:
         """The questions of the last ``days`` days refused or answered with a confidence under
         ``below``, latest first: ``(text, language)`` (grouped by ``Assistant.knowledge_gaps``)."""
         return unsure_questions(self._store.db, days, below)
-

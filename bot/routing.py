@@ -18,9 +18,9 @@ no numbers of its own.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Callable, Mapping
 from dataclasses import replace
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from bot.advisor import asks_a_fact, model_in_question
@@ -145,7 +145,7 @@ def topic_follow_up(s: Situation) -> Decision | None:
     if topic is None or r.route is Route.SMALLTALK or r.reason == "asked" or s.state.last_models:
         return None
     limit = s.parts.settings.follow_up_words
-    if not (s.follows_up and s.words <= limit or s.points_back and s.words <= 2 * limit):
+    if not ((s.follows_up and s.words <= limit) or (s.points_back and s.words <= 2 * limit)):
         return None
     if NEW_TOPIC.search(s.text) or (asks_advice(s.text) and s.states_a_need):
         return None  # "另外 要在手机上离线做目标检测 用哪个模型" starts something new
@@ -261,7 +261,8 @@ _WHO = (
 # the request id" is a question). Chinese: 人工 but not 人工智能.
 ASKS_PERSON = re.compile(
     rf"\b(?:talk|speak|chat)(?:ing)?\s+(?:to|with)\s+{_WHO}"
-    rf"|\b(?:connect|transfer|put|pass|hand|forward)\s+(?:me|this|it|us|my \w+)\b.{{0,20}}\b(?:to|through|with|over)\b.{{0,12}}{_WHO}"
+    rf"|\b(?:connect|transfer|put|pass|hand|forward)\s+(?:me|this|it|us|my \w+)\b.{{0,20}}"
+    rf"\b(?:to|through|with|over)\b.{{0,12}}{_WHO}"
     r"|\b(?:real|actual|live)\s+(?:humans?|person|people|agent|support|engineer)\b|\banyone real\b"
     r"|\b(?:a|any|give me a|need a) human\b(?! eval\w*| review\w*| label\w*| annotat\w*| in the loop)"
     r"|\bhumans? (?:available|please|pls)\b|\bhuman\W*$|^(?:please )?contact support\W*$|\bhumn\b"
@@ -269,7 +270,8 @@ ASKS_PERSON = re.compile(
     r"|\b(?:file|make|lodge) a (?:formal )?complaint\b|\bsomeone (?:who|that) (?:can|could|actually)\b"
     r"|\bget (?:me )?someone\b|\b(?:need|want) to (?:speak|talk) (?:to|with)\b|\bescalation\b"
     r"|\bescalat\w*\s+(?:this|it|my|the|to|our)\b|\bplease escalate\b"
-    r"|\b(?:call|ring|email|phone) (?:me|us)(?: back)?\b|\bgive (?:me|us) a (?:call|ring)\b|\bcall ?back (?:from|today|asap)\b"
+    r"|\b(?:call|ring|email|phone) (?:me|us)(?: back)?\b|\bgive (?:me|us) a (?:call|ring)\b"
+    r"|\bcall ?back (?:from|today|asap)\b"
     r"|\b(?:zoom|phone|video) call\b"
     r"|\b(?:book|schedule|arrange|set up|get on) a call\b"
     r"|\b(?:open|file|raise|create|log) (?:a |an )?(?:support |sev\w* \d )?(?:ticket|case)\b"
@@ -352,8 +354,9 @@ ELSEWHERE_TASK = re.compile(
     re.IGNORECASE,
 )
 OURS = re.compile(
-    r"\bmeridian\b|\bmer-[a-z]|\bmk_(?:live|test)|\bpk_|\bft:|\byour (?:api|models?|endpoints?|service|platform|sdks?|docs|"
-    r"console|plans?|pricing|keys?|company|side|team|support|status)\b|\byou (?:guys )?(?:offer|support|have|charge|provide)\b"
+    r"\bmeridian\b|\bmer-[a-z]|\bmk_(?:live|test)|\bpk_|\bft:"
+    r"|\byour (?:api|models?|endpoints?|service|platform|sdks?|docs|console|plans?|pricing|keys?|company|side|team"
+    r"|support|status)\b|\byou (?:guys )?(?:offer|support|have|charge|provide)\b"
     r"|\b(?:migrat\w+|switch\w*|mov(?:e|ing) (?:from|off|over)|compatib\w+|drop-in|instead of|coming from)\b"
     r"|你们|贵司|迁移|兼容|切换|换成|替换|换到",
     re.IGNORECASE,
@@ -444,8 +447,9 @@ def reading(understood: Understanding, settings: Settings, routes: Mapping[str, 
         return Decision(Route.FALLBACK, None, retrieval)
     if prediction is None or not trusted(prediction, settings):
         return _by_retrieval(retrieval, settings, negative=prediction is not None and prediction.negative)
-    intent = prediction.best
-    kind = routes.get(intent, Route.ANSWER)
+    best = prediction.best
+    kind = routes.get(best, Route.ANSWER)
+    intent: str | None = best
     other = prediction.runner_up
     other_kind = routes.get(other, Route.ANSWER) if other else None
     ambiguous = other is not None and other_kind is not kind and prediction.margin < settings.clarify_margin
@@ -455,7 +459,12 @@ def reading(understood: Understanding, settings: Settings, routes: Mapping[str, 
     if kind is Route.TROUBLESHOOT and (not reports_failure(understood.text) or explains(understood.text)):
         kind = Route.ANSWER  # "what are the rate limits on Starter?", "what does 503 mean?": nothing fails now
     text = understood.text
-    if kind is Route.ADVISE and MODEL_NAMED.search(text) and not asks_advice(text) and retrieval >= settings.intent_answer_threshold:
+    if (
+        kind is Route.ADVISE
+        and MODEL_NAMED.search(text)
+        and not asks_advice(text)
+        and retrieval >= settings.intent_answer_threshold
+    ):
         kind, intent = Route.ANSWER, None  # models named in a question about something else
     if kind in GROUNDED:
         if retrieval >= settings.intent_answer_threshold and hits:

@@ -47,8 +47,9 @@ AFFIRMATIVE = re.compile(
 )
 # A reply to the offer of a person that says the problem is still there: a yes ("no, still broken").
 PERSISTS = re.compile(
-    r"\bstill (?:broken|failing|fails|not working|doesn'?t work|the same|happening|an issue|there|getting|down|slow|erroring)"
-    r"|\bnot (?:fixed|solved|resolved|working)\b|\bdid(?:n'?t| not) (?:help|work|fix)\b|\bno luck\b|\bsame (?:error|problem|issue)\b"
+    r"\bstill (?:broken|failing|fails|not working|doesn'?t work|the same|happening|an issue|there|getting|down|slow"
+    r"|erroring)|\bnot (?:fixed|solved|resolved|working)\b|\bdid(?:n'?t| not) (?:help|work|fix)\b|\bno luck\b"
+    r"|\bsame (?:error|problem|issue)\b"
     r"|\bnothing (?:works|worked|changed)\b|\bdoesn'?t work\b"
     r"|问题(?:还在|依旧|依然|仍然)|还是(?:不行|不好|报错|一样|没好|失败|有问题)|没(?:有)?解决|没用|没好|依然|仍然|照样|一样报错",
     re.I,
@@ -63,7 +64,9 @@ FOLLOW_UP = re.compile(
 )
 REFINE_WORDS = 4  # at most this many words change a recommendation just shown without naming the advisor
 # What opens a new question rather than a follow-up ("另外 ...", "also, ...", "one more thing").
-NEW_TOPIC = re.compile(r"^(?:另外|还有个?问题|顺便问|also\b|btw\b|by the way\b|one more thing\b|another question\b)", re.I)
+NEW_TOPIC = re.compile(
+    r"^(?:另外|还有个?问题|顺便问|also\b|btw\b|by the way\b|one more thing\b|another question\b)", re.I
+)
 POINTS_BACK = re.compile(
     r"^(?:so |and |but |ok,? )?(?:is|does|do|can|will|would|could|should|was|are) (?:that|this|it|they|those)\b"
     r"|^(?:那|这)(?:个|样|种)?(?:也|还|是不是|会不会|算不算|跟|和)|^(?:跟|和|与).{0,12}(?:有关系|有关|一样|一回事|相同|有区别)",

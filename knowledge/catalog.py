@@ -162,7 +162,9 @@ def _model(path: Path, node: yaml.Node) -> Model:
     if ("cloud" in hosting) != bool(regions):
         reason = "a cloud model needs at least one region" if regions == () else "only cloud models have regions"
         check.fail("regions", f"{reason} (hosting {list(hosting)}, regions {list(regions)})")
-    optional_prices = {name: _price(path, fields[name][1]) for name in ("input_price", "training_price") if name in fields}
+    optional_prices = {
+        name: _price(path, fields[name][1]) for name in ("input_price", "training_price") if name in fields
+    }
     cutoff = check.text("knowledge_cutoff") if "knowledge_cutoff" in fields else None
     if cutoff is not None and not CUTOFF.match(cutoff):
         check.fail("knowledge_cutoff", f"must be a month written YYYY-MM, got {cutoff!r}")

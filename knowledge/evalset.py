@@ -101,7 +101,9 @@ def load_routed(path: Path, known_ids: set[str], known_flows: set[str]) -> list[
     for n, row in _jsonl(Path(path)):
         route = row.get("route")
         if route not in ROUTES:
-            raise KnowledgeError(path, f"route must be one of {', '.join(ROUTES)}, got {route!r}", line=n, field="route")
+            raise KnowledgeError(
+                path, f"route must be one of {', '.join(ROUTES)}, got {route!r}", line=n, field="route"
+            )
         ids = row.get("ids") or []
         if not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
             raise KnowledgeError(path, f"must be a list of document ids, got {ids!r}", line=n, field="ids")
@@ -112,7 +114,9 @@ def load_routed(path: Path, known_ids: set[str], known_flows: set[str]) -> list[
             raise KnowledgeError(path, f"names no known document: {unknown[0]!r}", line=n, field="ids")
         flow = row.get("flow")
         if route == "troubleshoot" and flow not in known_flows:
-            raise KnowledgeError(path, f"a troubleshooting message needs a known flow, got {flow!r}", line=n, field="flow")
+            raise KnowledgeError(
+                path, f"a troubleshooting message needs a known flow, got {flow!r}", line=n, field="flow"
+            )
         tag = row.get("class")
         out.append(RoutedMessage(row["text"].strip(), route, tuple(ids), flow, tag if isinstance(tag, str) else ""))
     return out

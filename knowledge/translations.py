@@ -28,7 +28,7 @@ from typing import Any
 import yaml
 
 from index.types import Document
-from knowledge.catalog import Model
+from knowledge.catalog import Model, Price
 from knowledge.errors import KnowledgeError
 from knowledge.flows import Flow, Option, Step
 from knowledge.loaders import Article, load_articles, parse_article
@@ -153,12 +153,22 @@ def translate_catalog(models: Sequence[Model], path: Path) -> list[Model]:
         entry = entries.get(m.id) or {}
         strengths = _translated_list(entry, "strengths", m.strengths, m.id, path)
         limits = _translated_list(entry, "limits", m.limits, m.id, path)
-        prices = {
-            name: replace(p, unit=units[p.unit], per=" / ") if p is not None and p.unit in units else p
-            for name, p in (("price", m.price), ("input_price", m.input_price), ("training_price", m.training_price))
-        }
-        out.append(replace(m, strengths=strengths, limits=limits, **prices))
+        out.append(
+            replace(
+                m,
+                strengths=strengths,
+                limits=limits,
+                price=_in_chinese(m.price, units),
+                input_price=_in_chinese(m.input_price, units) if m.input_price is not None else None,
+                training_price=_in_chinese(m.training_price, units) if m.training_price is not None else None,
+            )
+        )
     return out
+
+
+def _in_chinese(price: Price, units: Mapping[str, str]) -> Price:
+    """``price`` with its unit as Chinese customers read it ("$2.00 / 1M 输出 token"), when known."""
+    return replace(price, unit=units[price.unit], per=" / ") if price.unit in units else price
 
 
 def _translated_list(

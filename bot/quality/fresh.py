@@ -152,7 +152,9 @@ def evaluate_routed(
     route_right = [r.route.value == m.route or (m.route == "fallback" and r.route not in GROUNDED)
                    for m, r in zip(messages, replies, strict=True)]  # fmt: skip
     threshold = parts.settings.answer_threshold
-    gap_rows = [i for i, m in enumerate(messages) if m.in_scope and m.route == "answer" and unsure(replies[i], threshold)]
+    gap_rows = [
+        i for i, m in enumerate(messages) if m.in_scope and m.route == "answer" and unsure(replies[i], threshold)
+    ]
     gap_rows = [i for i in gap_rows if detected[i] == language]  # one encoder's vectors are comparable
     gaps = group_gaps(
         [texts[i] for i in gap_rows],

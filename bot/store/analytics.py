@@ -202,4 +202,3 @@ def unsure_questions(db: Database, days: int, below: float) -> list[tuple[str, s
             .limit(GAP_ROWS)
         ).all()
     return [(str(text), _code(language)) for text, language in rows]
-

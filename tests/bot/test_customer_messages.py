@@ -129,7 +129,9 @@ def test_another_providers_rate_limit_is_refused_even_with_a_sure_hit(settings: 
     assert reading(message, settings, {k: Route(v) for k, v in ROUTES.items()}).route is Route.FALLBACK
 
 
-@pytest.mark.parametrize("text", ["and on the Enterprise plan?", "那企业版呢", "is that the same as hitting my rate limit?"])
+@pytest.mark.parametrize(
+    "text", ["and on the Enterprise plan?", "那企业版呢", "is that the same as hitting my rate limit?"]
+)
 def test_a_follow_up_is_answered_from_the_article_just_answered(settings: Settings, text: str) -> None:
     after_retention = state(last_topic="data-retention")
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from bot.advisor.questions import assume
 from bot.advisor import (
     ADVISOR_KEYS,
     Facts,
@@ -21,6 +20,7 @@ from bot.advisor import (
     task_question,
     which_one_reply,
 )
+from bot.advisor.questions import assume
 from bot.advisor.vocabulary import LANGUAGES
 from bot.advisor.wording import hosting_or, language_name, languages_and
 from knowledge import PACKAGE_DIR

@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from bot.advisor.questions import assume
 from bot.advisor import MAX_QUESTIONS, Facts, extract_facts, next_question, task_question
+from bot.advisor.questions import assume
 from knowledge.catalog import Model
 from knowledge.copy import Copy
 from tests.bot.advisor.helpers import model
