@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # what mypy sees; keep in step with _EXPORTS (tests/ui/test_p
     from bot.errors import InputError as InputError
     from bot.errors import NotFound as NotFound
     from bot.errors import SupportbotError as SupportbotError
+    from bot.guard import storable as storable
     from bot.indexing import build as build_index  # noqa: F401 (exported under this name)
     from bot.intents.crossval import cross_validate as cross_validate_intents  # noqa: F401 (exported under this name)
     from bot.intents.model import IntentClassifier as IntentClassifier
@@ -72,6 +73,7 @@ _EXPORTS = {
     "UnansweredQuestion": "bot.desk_types",
     "WidgetKey": "bot.desk_types",
     "normalize_origin": "bot.origins",
+    "storable": "bot.guard",  # text as any database can store it (no NUL, no lone surrogates)
     # the web app's article pages: the anchor a source link points at (the index's own slug)
     "slugify": "index.chunking",
     # the command line's jobs (ui/cli): evaluation, tuning, index and intent models

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
+
+from bot import storable
 
 ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,64}$"
 
@@ -16,6 +18,12 @@ class ChatRequest(BaseModel):
     client_message_id: str | None = Field(
         default=None, max_length=128, description="the sender's id of this message; a repeat is answered once"
     )
+
+    @field_validator("message", "client_message_id", mode="before")
+    @classmethod
+    def _storable(cls, value: object) -> object:
+        """NUL and lone surrogates removed: every database stores what is left."""
+        return storable(value) if isinstance(value, str) else value
 
 
 class SourceOut(BaseModel):
@@ -69,6 +77,12 @@ class FeedbackRequest(BaseModel):
     conversation_id: str = Field(pattern=ID_PATTERN)
     helpful: bool
     message: str = Field(default="", max_length=2000, description="the reply the feedback is about")
+
+    @field_validator("message", mode="before")
+    @classmethod
+    def _storable(cls, value: object) -> object:
+        """NUL and lone surrogates removed: every database stores what is left."""
+        return storable(value) if isinstance(value, str) else value
 
 
 class TicketOut(BaseModel):
