@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from bot.advisor import advise, extract_facts
+from bot.advisor import advise, extract_facts, resolve_models
 from bot.advisor.facts import Facts, facts_to_json
 from bot.advisor.replies import BEST
 from bot.advisor.vocabulary import ASPECTS, WHICH_ONE
 from bot.flows import OutcomeKind, advance
+from bot.signals import asks_advice
 from bot.types import Route
 from index.language import word_count
 
@@ -201,6 +202,14 @@ class Situation:
         if before is not None and facts != before:
             return True
         return facts.task is not None and any(getattr(facts, name) for name in NEED_FACTS)
+
+    @cached_property
+    def asks_to_choose(self) -> bool:
+        """Whether the message asks for a choice of model, in either language, and says what among:
+        a need ("哪些语言模型可以私有化部署") or two named models ("mer-chat-m 还是 mer-chat-l")."""
+        if not self.parts.catalog or not asks_advice(self.text):
+            return False
+        return self.states_a_need or len(resolve_models(self.text, self.parts.catalog)) >= 2
 
     @cached_property
     def adds_nothing(self) -> bool:

@@ -227,7 +227,7 @@ class Retriever:
         if row is None:
             return None
         ids = self._chunks_of[row]
-        chunk = None
+        chunk: Chunk | None = None
         if ids:
             # A follow-up is short ("and on Enterprise?"): the words it shares with a section's
             # heading weigh as much again as those it shares with the whole section.
@@ -238,8 +238,10 @@ class Retriever:
                 (len(query_stems & self._stems_of(c)) + len(query_stems & set(stems(self.chunks[c].heading)))) / words
                 for c in ids
             ]
-            chunk = self.chunks[ids[int(np.argmax(cosine + 0.15 * np.asarray(overlap, dtype=np.float32)))]]
-        dense = float(self.dense_scores(vector)[0][row])
+            best = int(np.argmax(cosine + 0.15 * np.asarray(overlap, dtype=np.float32)))
+            chunk, dense = self.chunks[ids[best]], float(cosine.max())
+        else:
+            dense = 0.0
         doc = self.docs[row]
         return Hit(doc.id, doc.title, doc.url, score=dense, dense=dense, sparse=0.0, chunk=chunk, lang=doc.lang)
 

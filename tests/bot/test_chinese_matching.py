@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.flows import FlowBook, OutcomeKind, advance, match_option
-from bot.routing import reports_failure
+from bot.signals import reports_failure
 from bot.situation import AFFIRMATIVE, FOLLOW_UP, NEGATIVE
 from bot.understanding import smalltalk_intent
 from knowledge.flows import FIXED, FLOWS_DIR, Flow, Option, Step, load_flows

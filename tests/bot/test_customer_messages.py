@@ -10,7 +10,8 @@ import pytest
 
 from bot.config import Settings
 from bot.flows import FlowBook
-from bot.routing import asks_advice, asks_for_person, explains, outside_the_product, reading, route
+from bot.routing import reading, route
+from bot.signals import asks_advice, asks_for_person, explains, outside_the_product
 from bot.situation import PERSISTS
 from bot.state import FlowProgress
 from bot.types import Action, Route
@@ -110,6 +111,8 @@ def test_models_named_in_a_how_to_question_are_not_a_request_for_advice() -> Non
     assert not asks_advice("mer-chat-zh 是输入输出分开收费的吗")
     assert asks_advice("which model should we use for German tickets, mer-chat-m or mer-chat-s?")
     assert asks_advice("mer-chat-m 和 mer-chat-s 哪个更快")
+    assert asks_advice("chat medium vs chat large") and asks_advice("mer-chat-m 还是 mer-chat-l")
+    assert not asks_advice("whats the training cutoff for mer-chat-m vs mer-chat-l, and does either browse the web")
 
 
 def test_a_question_naming_models_is_answered_when_retrieval_is_sure(settings: Settings) -> None:
@@ -119,6 +122,13 @@ def test_a_question_naming_models_is_answered_when_retrieval_is_sure(settings: S
 
     assert reading(how_to, settings, {k: Route(v) for k, v in ROUTES.items()}).route is Route.ANSWER
     assert reading(choice, settings, {k: Route(v) for k, v in ROUTES.items()}).route is Route.ADVISE
+
+
+@pytest.mark.parametrize("text", ["chat medium or chat large?", "mer-chat-m 还是 mer-chat-l"])
+def test_two_named_models_offered_as_a_choice_are_compared_in_either_language(settings: Settings, text: str) -> None:
+    d = route(understood(text, [hit("models-for-chat", 0.95, 0.95)]), state(), parts(settings, ROUTES, catalog=True))
+
+    assert (d.route, d.action) == (Route.ADVISE, Action.ADVISOR)
 
 
 def test_another_providers_rate_limit_is_refused_even_with_a_sure_hit(settings: Settings) -> None:
